@@ -1,0 +1,269 @@
+"""Put a ParsedPlan into the ledger: create it, or update the matching plan and say what changed.
+
+A plan is matched by title and year; its tasks by number, else by the likeness of their
+content. Re-importing the same document changes nothing. Tasks a revised document no longer
+lists are cancelled, not deleted, so their history stays.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from rapidfuzz import fuzz
+from sqlmodel import Session
+
+from ledger.importer import ParsedPlan, ParsedTask
+from models.queries import (
+    TaskView,
+    ensure_department,
+    ensure_leader,
+    plan_tasks,
+    plan_titled,
+    record_event,
+    replace_targets,
+    replace_task_people,
+    tasks_in_view,
+)
+from models.tables import Plan, Target, Task, TaskStatus
+
+# How alike two contents must be (0–100) to count as the same unnumbered task.
+SAME_TASK_LIKENESS = 85.0
+
+
+@dataclass
+class TaskChange:
+    task: str  # number or location
+    fields: list[str]
+
+
+@dataclass
+class ImportReport:
+    plan_id: int
+    title: str
+    new_plan: bool
+    added: list[str] = field(default_factory=list)
+    changed: list[TaskChange] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed_anything(self) -> bool:
+        return self.new_plan or bool(self.added or self.changed or self.removed)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "plan_id": self.plan_id,
+            "title": self.title,
+            "new_plan": self.new_plan,
+            "added": self.added,
+            "changed": [{"task": c.task, "fields": c.fields} for c in self.changed],
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+        }
+
+
+def _target_rows(targets: list[Any]) -> list[tuple[str, str, float, str]]:
+    return [(t.text, t.metric, float(t.value), t.unit) for t in targets]
+
+
+def _parsed_fields(seq: int, task: ParsedTask) -> dict[str, Any]:
+    deadline = task.deadline
+    return {
+        "seq": seq,
+        "number": task.number,
+        "category": task.category,
+        "focus": task.focus,
+        "content": task.content,
+        "measures": task.measures,
+        "due": deadline.due,
+        "due_text": deadline.text or None,
+        "due_kind": deadline.kind,
+        "recurrence": deadline.recurrence,
+        "start": deadline.start,
+        "leaders": task.leaders,
+        "lead_departments": task.lead_departments,
+        "responsible": task.responsible,
+        "targets": _target_rows(task.targets),
+    }
+
+
+def _stored_fields(view: TaskView) -> dict[str, Any]:
+    task = view.task
+    return {
+        "seq": task.seq,
+        "number": task.number,
+        "category": task.category,
+        "focus": task.focus,
+        "content": task.content,
+        "measures": task.measures,
+        "due": task.due,
+        "due_text": task.due_text,
+        "due_kind": task.due_kind,
+        "recurrence": task.recurrence,
+        "start": task.start,
+        "leaders": view.leaders,
+        "lead_departments": view.lead_departments,
+        "responsible": view.responsible,
+        "targets": _target_rows(view.targets),
+    }
+
+
+def _match(parsed: list[ParsedTask], stored: list[TaskView]) -> list[TaskView | None]:
+    """For each parsed task, the stored task it revises (by number, else by content)."""
+    by_number = {view.task.number: view for view in stored if view.task.number}
+    matches: list[TaskView | None] = []
+    taken: set[int] = set()
+    for task in parsed:
+        view = by_number.get(task.number) if task.number else None
+        if view is not None and id(view) not in taken:
+            taken.add(id(view))
+        else:
+            view = None
+        matches.append(view)
+    for index, task in enumerate(parsed):
+        if matches[index] is not None:
+            continue
+        candidates = [v for v in stored if id(v) not in taken]
+        if not candidates:
+            break
+        best = max(candidates, key=lambda v: fuzz.ratio(v.task.content, task.content))
+        if fuzz.ratio(best.task.content, task.content) >= SAME_TASK_LIKENESS:
+            taken.add(id(best))
+            matches[index] = best
+    return matches
+
+
+_TASK_COLUMNS = (
+    "seq",
+    "number",
+    "category",
+    "focus",
+    "content",
+    "measures",
+    "due",
+    "due_text",
+    "due_kind",
+    "recurrence",
+    "start",
+)
+
+
+class _Names:
+    """People and departments met during one import, each looked up once."""
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        self.session = session
+        self.now = now
+        self.people: dict[str, int] = {}
+        self.departments: dict[str, int] = {}
+
+    def leader_ids(self, names: list[str]) -> list[int]:
+        for name in names:
+            if name not in self.people:
+                person = ensure_leader(self.session, name=name, now=self.now)
+                assert person.id is not None
+                self.people[name] = person.id
+        return [self.people[name] for name in names]
+
+    def department_ids(self, names: list[str]) -> list[int]:
+        for name in names:
+            if name not in self.departments:
+                department = ensure_department(self.session, name=name)
+                assert department.id is not None
+                self.departments[name] = department.id
+        return [self.departments[name] for name in names]
+
+
+def _write(session: Session, task: Task, values: dict[str, Any], names: _Names) -> None:
+    for key in _TASK_COLUMNS:
+        setattr(task, key, values[key])
+    session.add(task)
+    session.flush()
+    assert task.id is not None
+    replace_task_people(
+        session,
+        task_id=task.id,
+        leader_ids=names.leader_ids(values["leaders"]),
+        lead_ids=names.department_ids(values["lead_departments"]),
+        responsible_ids=names.department_ids(values["responsible"]),
+    )
+    replace_targets(
+        session,
+        task_id=task.id,
+        targets=[
+            Target(task_id=task.id, text=text, metric=metric, value=value, unit=unit)
+            for text, metric, value, unit in values["targets"]
+        ],
+    )
+
+
+def apply_plan(session: Session, parsed: ParsedPlan, *, now: datetime) -> ImportReport:
+    """Write ``parsed`` into the ledger inside the caller's transaction; report the changes."""
+    plan = plan_titled(session, title=parsed.title, year=parsed.year)
+    new_plan = plan is None
+    if plan is None:
+        plan = Plan(
+            title=parsed.title,
+            year=parsed.year,
+            source_name=parsed.source_name,
+            source_hash=parsed.source_hash,
+            imported_at=now,
+            updated_at=now,
+        )
+        session.add(plan)
+        session.flush()
+    assert plan.id is not None
+    report = ImportReport(plan_id=plan.id, title=plan.title, new_plan=new_plan)
+    names = _Names(session, now)
+    stored = tasks_in_view(session, plan_tasks(session, plan_id=plan.id))
+    matches = _match(parsed.tasks, stored)
+    for seq, (task, match) in enumerate(zip(parsed.tasks, matches, strict=True)):
+        values = _parsed_fields(seq, task)
+        if match is None:
+            row = Task(
+                plan_id=plan.id, seq=seq, content=task.content, created_at=now, updated_at=now
+            )
+            _write(session, row, values, names)
+            report.added.append(task.label)
+            continue
+        before = _stored_fields(match)
+        changed = [key for key, value in values.items() if before[key] != value]
+        if match.task.status == TaskStatus.cancelled:
+            match.task.status = TaskStatus.open  # listed again in the revised document
+            changed.append("status")
+        if changed:
+            match.task.updated_at = now
+            _write(session, match.task, values, names)
+            report.changed.append(TaskChange(task.label, changed))
+        else:
+            report.unchanged += 1
+    matched = {id(view) for view in matches if view is not None}
+    for view in stored:
+        if id(view) not in matched and view.task.status != TaskStatus.cancelled:
+            view.task.status = TaskStatus.cancelled
+            view.task.updated_at = now
+            session.add(view.task)
+            report.removed.append(view.task.number or f"#{view.task.seq + 1}")
+    if report.changed_anything:
+        plan.source_name = parsed.source_name
+        plan.source_hash = parsed.source_hash
+        plan.updated_at = now
+        session.add(plan)
+        record_event(
+            session,
+            at=now,
+            action="plan.import",
+            plan_id=plan.id,
+            detail=json.dumps(report.as_json(), ensure_ascii=False, default=_json_default),
+        )
+    session.flush()
+    return report
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)

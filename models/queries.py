@@ -1,0 +1,207 @@
+"""Query functions: the only place that talks SQL. Keyword-only arguments, plain results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from models.tables import (
+    AuditEvent,
+    Department,
+    DepartmentRole,
+    Person,
+    Plan,
+    Role,
+    Target,
+    Task,
+    TaskDepartment,
+    TaskLeader,
+)
+
+
+@dataclass
+class TaskView:
+    """A task with the names around it, ready to show or export."""
+
+    task: Task
+    plan_title: str = ""
+    leaders: list[str] = field(default_factory=list)
+    lead_departments: list[str] = field(default_factory=list)
+    responsible: list[str] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+
+
+# --- departments and people -------------------------------------------------------------
+
+
+def department_named(session: Session, *, name: str) -> Department | None:
+    return session.exec(select(Department).where(Department.name == name)).first()
+
+
+def ensure_department(session: Session, *, name: str) -> Department:
+    """The department called ``name`` (already normalised), created if new."""
+    department = department_named(session, name=name)
+    if department is None:
+        department = Department(name=name)
+        session.add(department)
+        session.flush()
+    return department
+
+
+def person_named(session: Session, *, name: str) -> Person | None:
+    return session.exec(select(Person).where(Person.name == name)).first()
+
+
+def ensure_leader(session: Session, *, name: str, now: datetime) -> Person:
+    """The person called ``name`` with at least the leader role, created if new."""
+    person = person_named(session, name=name)
+    if person is None:
+        person = Person(name=name, role=Role.leader, created_at=now)
+        session.add(person)
+        session.flush()
+    elif person.role == Role.staff:
+        person.role = Role.leader
+        session.add(person)
+    return person
+
+
+# --- plans and tasks --------------------------------------------------------------------
+
+
+def plan_titled(session: Session, *, title: str, year: int | None) -> Plan | None:
+    year_clause = Plan.year == year if year is not None else col(Plan.year).is_(None)
+    return session.exec(select(Plan).where(Plan.title == title, year_clause)).first()
+
+
+def plan_tasks(session: Session, *, plan_id: int) -> list[Task]:
+    return list(session.exec(select(Task).where(Task.plan_id == plan_id).order_by(col(Task.seq))))
+
+
+def tasks_in_view(session: Session, tasks: Sequence[Task]) -> list[TaskView]:
+    """Attach leaders, departments, targets and plan titles to ``tasks`` in four queries."""
+    ids = [task.id for task in tasks if task.id is not None]
+    views = {task.id: TaskView(task=task) for task in tasks}
+    if not ids:
+        return list(views.values())
+    for task_id, name in session.exec(
+        select(TaskLeader.task_id, Person.name)
+        .join(Person, col(Person.id) == TaskLeader.person_id)
+        .where(col(TaskLeader.task_id).in_(ids))
+        .order_by(col(TaskLeader.position))
+    ):
+        views[task_id].leaders.append(name)
+    for task_id, role, name in session.exec(
+        select(TaskDepartment.task_id, TaskDepartment.role, Department.name)
+        .join(Department, col(Department.id) == TaskDepartment.department_id)
+        .where(col(TaskDepartment.task_id).in_(ids))
+        .order_by(col(TaskDepartment.position))
+    ):
+        view = views[task_id]
+        (view.lead_departments if role == DepartmentRole.lead else view.responsible).append(name)
+    for target in session.exec(
+        select(Target).where(col(Target.task_id).in_(ids)).order_by(col(Target.position))
+    ):
+        views[target.task_id].targets.append(target)
+    titles = dict(
+        session.exec(
+            select(Plan.id, Plan.title).where(col(Plan.id).in_({t.plan_id for t in tasks}))
+        ).all()
+    )
+    for view in views.values():
+        view.plan_title = titles.get(view.task.plan_id, "")
+    return list(views.values())
+
+
+def list_tasks(
+    session: Session,
+    *,
+    leader: str | None = None,
+    department: str | None = None,
+    due_before: date | None = None,
+    statuses: Iterable[str] | None = None,
+) -> list[TaskView]:
+    """Ledger rows matching every filter given, soonest deadline first (undated last)."""
+    query = select(Task)
+    if leader is not None:
+        query = query.where(
+            col(Task.id).in_(
+                select(TaskLeader.task_id)
+                .join(Person, col(Person.id) == TaskLeader.person_id)
+                .where(Person.name == leader)
+            )
+        )
+    if department is not None:
+        query = query.where(
+            col(Task.id).in_(
+                select(TaskDepartment.task_id)
+                .join(Department, col(Department.id) == TaskDepartment.department_id)
+                .where(col(Department.name).contains(department, autoescape=True))
+            )
+        )
+    if due_before is not None:
+        query = query.where(col(Task.due).is_not(None), col(Task.due) <= due_before)
+    if statuses is not None:
+        query = query.where(col(Task.status).in_(list(statuses)))
+    query = query.order_by(col(Task.due).is_(None), col(Task.due), col(Task.plan_id), col(Task.seq))
+    return tasks_in_view(session, list(session.exec(query)))
+
+
+def record_event(
+    session: Session,
+    *,
+    at: datetime,
+    action: str,
+    detail: str = "",
+    actor_id: int | None = None,
+    plan_id: int | None = None,
+    task_id: int | None = None,
+) -> None:
+    """Append to the audit trail (AuditEvent)."""
+    session.add(
+        AuditEvent(
+            at=at, action=action, detail=detail, actor_id=actor_id, plan_id=plan_id, task_id=task_id
+        )
+    )
+
+
+def replace_task_people(
+    session: Session,
+    *,
+    task_id: int,
+    leader_ids: Sequence[int],
+    lead_ids: Sequence[int],
+    responsible_ids: Sequence[int],
+) -> None:
+    """Set a task's leaders and departments to exactly these, in this order."""
+    session.execute(delete(TaskLeader).where(col(TaskLeader.task_id) == task_id))
+    session.execute(delete(TaskDepartment).where(col(TaskDepartment.task_id) == task_id))
+    session.add_all(
+        TaskLeader(task_id=task_id, person_id=person_id, position=position)
+        for position, person_id in enumerate(leader_ids)
+    )
+    for role, ids in (
+        (DepartmentRole.lead, lead_ids),
+        (DepartmentRole.responsible, responsible_ids),
+    ):
+        session.add_all(
+            TaskDepartment(task_id=task_id, department_id=dep_id, role=role, position=position)
+            for position, dep_id in enumerate(ids)
+        )
+
+
+def replace_targets(session: Session, *, task_id: int, targets: Sequence[Target]) -> None:
+    """Set a task's targets; progress already achieved on the same metric and unit is kept."""
+    kept = {
+        (old.metric, old.unit): old.achieved
+        for old in session.exec(select(Target).where(Target.task_id == task_id))
+    }
+    session.execute(delete(Target).where(col(Target.task_id) == task_id))
+    for position, target in enumerate(targets):
+        target.task_id = task_id
+        target.position = position
+        target.achieved = kept.get((target.metric, target.unit), 0)
+        session.add(target)

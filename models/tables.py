@@ -1,0 +1,222 @@
+"""The ledger's tables (台账). Times are UTC-aware; deadlines are dates in the office's zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+from models.types import UTCDateTime
+
+
+class Role(StrEnum):
+    admin = "admin"  # 督办员: sees and manages everything
+    leader = "leader"  # 责任领导
+    staff = "staff"  # 部室/县科协 staff
+
+
+class TaskStatus(StrEnum):
+    open = "open"
+    in_progress = "in_progress"
+    pending_review = "pending_review"
+    done = "done"
+    cancelled = "cancelled"
+
+
+class DepartmentRole(StrEnum):
+    lead = "lead"  # 牵头
+    responsible = "responsible"  # 责任/配合
+
+
+def _fk(target: str, *, nullable: bool = False, cascade: bool = True) -> Column[int]:
+    return Column(
+        Integer,
+        ForeignKey(target, ondelete="CASCADE" if cascade else "SET NULL"),
+        nullable=nullable,
+        index=True,
+    )
+
+
+def _utc(*, nullable: bool = False) -> Column[datetime]:
+    return Column(UTCDateTime(), nullable=nullable)
+
+
+class Department(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)  # normalised: 普及部（中心）
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    role: str = Field(default=Role.staff, max_length=16)  # a Role; plain text, no DB enum
+    department_id: int | None = Field(
+        default=None, sa_column=_fk("department.id", nullable=True, cascade=False)
+    )
+    telegram_user_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, unique=True, nullable=True)
+    )
+    telegram_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    language: str | None = Field(default=None, max_length=16)
+    reachable: bool = True  # false once Telegram says the chat is gone (blocked the bot)
+    created_at: datetime = Field(sa_column=_utc())
+
+
+class Invite(SQLModel, table=True):
+    """A single-use onboarding code; only its hash is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(sa_column=_fk("person.id"))
+    code_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(sa_column=_utc())
+    expires_at: datetime = Field(sa_column=_utc())
+    used_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    created_by_id: int | None = Field(
+        default=None, sa_column=_fk("person.id", nullable=True, cascade=False)
+    )
+
+
+class Plan(SQLModel, table=True):
+    """One imported document (重点工作任务分解清单, 工作要点 …)."""
+
+    __table_args__ = (UniqueConstraint("title", "year", name="uq_plan_title_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=300)
+    year: int | None = None
+    source_name: str = Field(max_length=300)
+    source_hash: str = Field(max_length=64)  # sha256 of the file's bytes
+    imported_at: datetime = Field(sa_column=_utc())
+    updated_at: datetime = Field(sa_column=_utc())
+
+
+class Task(SQLModel, table=True):
+    __table_args__ = (Index("ix_task_plan_number", "plan_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(sa_column=_fk("plan.id"))
+    seq: int  # order in the document
+    number: str | None = Field(default=None, max_length=32)  # as written: "8-10"
+    category: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    focus: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    measures: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    due: date | None = Field(default=None, index=True)
+    due_text: str | None = Field(default=None, max_length=200)
+    due_kind: str = Field(default="unknown", max_length=16)
+    recurrence: str | None = Field(default=None, max_length=16)
+    start: date | None = None
+    status: str = Field(default=TaskStatus.open, max_length=16, index=True)  # a TaskStatus
+    created_at: datetime = Field(sa_column=_utc())
+    updated_at: datetime = Field(sa_column=_utc())
+
+
+class TaskLeader(SQLModel, table=True):
+    """责任领导 of a task; position 0 leads."""
+
+    task_id: int = Field(
+        sa_column=Column(ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
+    )
+    person_id: int = Field(
+        sa_column=Column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
+    position: int = 0
+
+
+class TaskDepartment(SQLModel, table=True):
+    """牵头 (lead) and 责任 (responsible) departments of a task; position 0 of lead leads."""
+
+    task_id: int = Field(
+        sa_column=Column(ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
+    )
+    department_id: int = Field(
+        sa_column=Column(
+            ForeignKey("department.id", ondelete="CASCADE"), primary_key=True, index=True
+        )
+    )
+    role: str = Field(sa_column=Column("role", String(16), primary_key=True))  # DepartmentRole
+    position: int = 0
+
+
+class Target(SQLModel, table=True):
+    """A quantitative target of a task (巡展40场) and how much is achieved so far."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(sa_column=_fk("task.id"))
+    position: int = 0
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    metric: str = Field(sa_column=Column(Text, nullable=False))
+    value: float
+    unit: str = Field(max_length=16)
+    achieved: float = 0
+
+
+class ProgressReport(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(sa_column=_fk("task.id"))
+    person_id: int | None = Field(
+        default=None, sa_column=_fk("person.id", nullable=True, cascade=False)
+    )
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    value: float | None = None
+    completes: bool = False  # the reporter says the task is done (goes to review)
+    status: str = Field(default="submitted", max_length=16)  # submitted|accepted|returned
+    created_at: datetime = Field(sa_column=_utc())
+
+
+class ExtensionRequest(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(sa_column=_fk("task.id"))
+    person_id: int | None = Field(
+        default=None, sa_column=_fk("person.id", nullable=True, cascade=False)
+    )
+    requested_due: date
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=16)  # pending|approved|rejected
+    created_at: datetime = Field(sa_column=_utc())
+    decided_by_id: int | None = Field(
+        default=None, sa_column=_fk("person.id", nullable=True, cascade=False)
+    )
+    decided_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
+class Reminder(SQLModel, table=True):
+    """The delivery ledger: one row per task × person × kind × day, written before sending."""
+
+    __table_args__ = (
+        UniqueConstraint("task_id", "person_id", "kind", "day", name="uq_reminder_once"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(sa_column=_fk("task.id"))
+    person_id: int = Field(sa_column=_fk("person.id"))
+    kind: str = Field(max_length=32)
+    day: date
+    status: str = Field(default="pending", max_length=16)  # pending|sent|failed
+    created_at: datetime = Field(sa_column=_utc())
+    sent_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what and when: imports, edits, reviews."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_utc())
+    actor_id: int | None = Field(
+        default=None, sa_column=_fk("person.id", nullable=True, cascade=False)
+    )
+    action: str = Field(max_length=64)
+    plan_id: int | None = Field(default=None, sa_column=_fk("plan.id", nullable=True))
+    task_id: int | None = Field(default=None, sa_column=_fk("task.id", nullable=True))
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

@@ -1,0 +1,1 @@
+"""Understanding Chinese text: deadlines, numbers, quantitative targets (and later intents)."""
