@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.i18n import Translate, translator
 from bot.settings import PROJECT_ROOT, Settings
 from ledger.draft import LedgerError
 from models.db import current_revision, make_engine, session_scope, upgrade
 from models.queries import TaskView, list_tasks
 from nlu.deadline import parse_deadline
+from nlu.i18n import Translate, translator
 
 DEMO_DOCUMENT = PROJECT_ROOT / "examples" / "004_e60f2dc0b4861f44.txt"
 

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from nlu.i18n import LANGUAGES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'duban.sqlite'}"
-LANGUAGES = ("zh_CN", "en")
 
 
 class Settings(BaseSettings):

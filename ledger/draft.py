@@ -7,17 +7,12 @@ reads deadlines and targets, and warns about what is missing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from nlu.i18n import N_, Translate
 
-def N_(message: str) -> str:
-    """Mark a message for translation; it is translated where it is shown (``bot``)."""
-    return message
-
-
-Translate = Callable[[str], str]
+__all__ = ["N_", "DraftPlan", "DraftTask", "LedgerError", "Notice", "Translate", "Where"]
 
 
 def _same(message: str) -> str:
