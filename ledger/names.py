@@ -50,7 +50,7 @@ _TITLES = re.compile(
 _HAN = re.compile(r"^[\u4e00-\u9fff·]+$")
 _LIST_SEPARATORS = "、，,；;/／"
 _NOT_PEOPLE = frozenset(
-    {
+    [
         "各县",
         "机关",
         "全市",
@@ -63,7 +63,16 @@ _NOT_PEOPLE = frozenset(
         "配合",
         "负责",
         "责任",
-    }
+        "主要领导",
+        "分管领导",
+        "领导",
+        "全体党员",
+        "党员",
+        "干部",
+        "分管",
+        "相关",
+        "各级",
+    ]
 )
 
 
@@ -147,6 +156,8 @@ def strip_title(name: str) -> str:
 def looks_like_person(token: str) -> bool:
     """A Chinese personal name (2–4 Han characters, optionally with a title)."""
     name = strip_title(token)
+    if _TITLES.fullmatch(_canonical(token)) or _TITLES.fullmatch(name):
+        return False  # a title alone (局长, 分管副局长) names nobody
     return (
         2 <= len(name) <= 4
         and bool(_HAN.match(name))
