@@ -151,8 +151,10 @@ def finish(
         source_hash=source_hash,
         warnings=list(draft.warnings),
     )
+    deadlines: dict[str, Deadline] = {}  # a list repeats a few deadline texts many times
     plan.tasks = [
-        _finish_task(draft_task, today=today, year=plan_year) for draft_task in draft.tasks
+        _finish_task(draft_task, deadlines, today=today, year=plan_year)
+        for draft_task in draft.tasks
     ]
     for task in plan.tasks:
         plan.warnings.extend(_missing(task))
@@ -165,13 +167,17 @@ def _unique(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(name for name in names if name))
 
 
-def _finish_task(task: DraftTask, *, today: date, year: int | None) -> ParsedTask:
+def _finish_task(
+    task: DraftTask, deadlines: dict[str, Deadline], *, today: date, year: int | None
+) -> ParsedTask:
     due_text = (task.due_text or "").strip()
-    deadline = (
-        parse_deadline(due_text, today=today, year=year)
-        if due_text
-        else Deadline(text="", due=None, kind="unknown")
-    )
+    deadline = deadlines.get(due_text)
+    if deadline is None:
+        deadline = deadlines[due_text] = (
+            parse_deadline(due_text, today=today, year=year)
+            if due_text
+            else Deadline(text="", due=None, kind="unknown")
+        )
     text_for_targets = "\n".join(part for part in (task.content, task.measures) if part)
     lead = _unique([normalise_department(d) for d in task.lead_departments])
     return ParsedTask(
@@ -188,8 +194,16 @@ def _finish_task(task: DraftTask, *, today: date, year: int | None) -> ParsedTas
         ],
         leaders=_unique([strip_title(name) for name in task.leaders]),
         deadline=deadline,
-        targets=extract_targets(text_for_targets),
+        targets=_distinct_targets(extract_targets(text_for_targets)),
     )
+
+
+def _distinct_targets(targets: list[Target]) -> list[Target]:
+    """One target per metric, value and unit: 具体内容 and 推进措施 often state it twice."""
+    seen: dict[tuple[str, float, str], Target] = {}
+    for target in targets:
+        seen.setdefault((target.metric, target.value, target.unit), target)
+    return list(seen.values())
 
 
 def _missing(task: ParsedTask) -> list[Notice]:

@@ -12,22 +12,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from sqlmodel import Session
 
 from ledger.importer import ParsedPlan, ParsedTask
 from models.queries import (
+    TaskDetails,
     TaskView,
+    departments_by_name,
     ensure_department,
     ensure_leader,
+    insert_tasks,
+    people_by_name,
     plan_tasks,
     plan_titled,
     record_event,
-    replace_targets,
-    replace_task_people,
+    replace_details,
     tasks_in_view,
 )
-from models.tables import Plan, Target, Task, TaskStatus
+from models.tables import Plan, Role, Task, TaskStatus
 
 # How alike two contents must be (0–100) to count as the same unnumbered task.
 SAME_TASK_LIKENESS = 85.0
@@ -129,10 +132,15 @@ def _match(parsed: list[ParsedTask], stored: list[TaskView]) -> list[TaskView | 
         candidates = [v for v in stored if id(v) not in taken]
         if not candidates:
             break
-        best = max(candidates, key=lambda v: fuzz.ratio(v.task.content, task.content))
-        if fuzz.ratio(best.task.content, task.content) >= SAME_TASK_LIKENESS:
-            taken.add(id(best))
-            matches[index] = best
+        best = process.extractOne(
+            task.content,
+            [v.task.content for v in candidates],
+            scorer=fuzz.ratio,
+            score_cutoff=SAME_TASK_LIKENESS,
+        )
+        if best is not None:
+            taken.add(id(candidates[best[2]]))
+            matches[index] = candidates[best[2]]
     return matches
 
 
@@ -152,21 +160,23 @@ _TASK_COLUMNS = (
 
 
 class _Names:
-    """People and departments met during one import, each looked up once."""
+    """People and departments by name, loaded once per import; new ones are created."""
 
     def __init__(self, session: Session, now: datetime) -> None:
         self.session = session
         self.now = now
-        self.people: dict[str, int] = {}
-        self.departments: dict[str, int] = {}
+        self.people = people_by_name(session)
+        self.departments = departments_by_name(session)
 
     def leader_ids(self, names: list[str]) -> list[int]:
+        ids = []
         for name in names:
-            if name not in self.people:
-                person = ensure_leader(self.session, name=name, now=self.now)
-                assert person.id is not None
-                self.people[name] = person.id
-        return [self.people[name] for name in names]
+            person = self.people.get(name)
+            if person is None or person.role == Role.staff:
+                person = self.people[name] = ensure_leader(self.session, name=name, now=self.now)
+            assert person.id is not None
+            ids.append(person.id)
+        return ids
 
     def department_ids(self, names: list[str]) -> list[int]:
         for name in names:
@@ -177,26 +187,14 @@ class _Names:
         return [self.departments[name] for name in names]
 
 
-def _write(session: Session, task: Task, values: dict[str, Any], names: _Names) -> None:
-    for key in _TASK_COLUMNS:
-        setattr(task, key, values[key])
-    session.add(task)
-    session.flush()
-    assert task.id is not None
-    replace_task_people(
-        session,
-        task_id=task.id,
+def _details(task_id: int | None, values: dict[str, Any], names: _Names) -> TaskDetails:
+    assert task_id is not None
+    return TaskDetails(
+        task_id=task_id,
         leader_ids=names.leader_ids(values["leaders"]),
         lead_ids=names.department_ids(values["lead_departments"]),
         responsible_ids=names.department_ids(values["responsible"]),
-    )
-    replace_targets(
-        session,
-        task_id=task.id,
-        targets=[
-            Target(task_id=task.id, text=text, metric=metric, value=value, unit=unit)
-            for text, metric, value, unit in values["targets"]
-        ],
+        targets=values["targets"],
     )
 
 
@@ -220,13 +218,12 @@ def apply_plan(session: Session, parsed: ParsedPlan, *, now: datetime) -> Import
     names = _Names(session, now)
     stored = tasks_in_view(session, plan_tasks(session, plan_id=plan.id))
     matches = _match(parsed.tasks, stored)
+    new: list[dict[str, Any]] = []
+    revised: list[tuple[Task, dict[str, Any]]] = []
     for seq, (task, match) in enumerate(zip(parsed.tasks, matches, strict=True)):
         values = _parsed_fields(seq, task)
         if match is None:
-            row = Task(
-                plan_id=plan.id, seq=seq, content=task.content, created_at=now, updated_at=now
-            )
-            _write(session, row, values, names)
+            new.append(values)
             report.added.append(task.label)
             continue
         before = _stored_fields(match)
@@ -236,10 +233,28 @@ def apply_plan(session: Session, parsed: ParsedPlan, *, now: datetime) -> Import
             changed.append("status")
         if changed:
             match.task.updated_at = now
-            _write(session, match.task, values, names)
+            revised.append((match.task, values))
             report.changed.append(TaskChange(task.label, changed))
         else:
             report.unchanged += 1
+    for row, values in revised:
+        for key in _TASK_COLUMNS:
+            setattr(row, key, values[key])
+        session.add(row)
+    session.flush()
+    new_ids = insert_tasks(
+        session,
+        rows=[
+            {key: values[key] for key in _TASK_COLUMNS}
+            | {"plan_id": plan.id, "status": TaskStatus.open, "created_at": now, "updated_at": now}
+            for values in new
+        ],
+    )
+    replace_details(
+        session,
+        details=[_details(row.id, values, names) for row, values in revised]
+        + [_details(task_id, values, names) for task_id, values in zip(new_ids, new, strict=True)],
+    )
     matched = {id(view) for view in matches if view is not None}
     for view in stored:
         if id(view) not in matched and view.task.status != TaskStatus.cancelled:

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import delete
-from sqlmodel import Session, col, select
+from sqlalchemy import Table, delete, insert
+from sqlmodel import Session, SQLModel, col, select
 
 from models.tables import (
     AuditEvent,
@@ -168,40 +168,90 @@ def record_event(
     )
 
 
-def replace_task_people(
-    session: Session,
-    *,
-    task_id: int,
-    leader_ids: Sequence[int],
-    lead_ids: Sequence[int],
-    responsible_ids: Sequence[int],
-) -> None:
-    """Set a task's leaders and departments to exactly these, in this order."""
-    session.execute(delete(TaskLeader).where(col(TaskLeader.task_id) == task_id))
-    session.execute(delete(TaskDepartment).where(col(TaskDepartment.task_id) == task_id))
-    session.add_all(
-        TaskLeader(task_id=task_id, person_id=person_id, position=position)
-        for position, person_id in enumerate(leader_ids)
-    )
-    for role, ids in (
-        (DepartmentRole.lead, lead_ids),
-        (DepartmentRole.responsible, responsible_ids),
-    ):
-        session.add_all(
-            TaskDepartment(task_id=task_id, department_id=dep_id, role=role, position=position)
-            for position, dep_id in enumerate(ids)
+@dataclass
+class TaskDetails:
+    """Everything hung on one task: leaders and departments in order, and targets."""
+
+    task_id: int
+    leader_ids: list[int]
+    lead_ids: list[int]
+    responsible_ids: list[int]
+    targets: list[tuple[str, str, float, str]]  # text, metric, value, unit
+
+
+def replace_details(session: Session, *, details: Sequence[TaskDetails]) -> None:
+    """Set these tasks' leaders, departments and targets in a few bulk statements.
+
+    Progress already achieved on a target with the same metric and unit is kept.
+    """
+    ids = [item.task_id for item in details]
+    kept: dict[tuple[int, str, str], float] = {}
+    for chunk in _chunks(ids):
+        kept.update(
+            ((task_id, metric, unit), achieved)
+            for task_id, metric, unit, achieved in session.exec(
+                select(Target.task_id, Target.metric, Target.unit, Target.achieved).where(
+                    col(Target.task_id).in_(chunk), col(Target.achieved) != 0
+                )
+            )
         )
+        for table in (TaskLeader, TaskDepartment, Target):
+            session.execute(delete(table).where(col(table.task_id).in_(chunk)))
+    leaders = [
+        {"task_id": item.task_id, "person_id": person_id, "position": position}
+        for item in details
+        for position, person_id in enumerate(item.leader_ids)
+    ]
+    departments = [
+        {"task_id": item.task_id, "department_id": dep_id, "role": role, "position": position}
+        for item in details
+        for role, ids_ in (
+            (DepartmentRole.lead, item.lead_ids),
+            (DepartmentRole.responsible, item.responsible_ids),
+        )
+        for position, dep_id in enumerate(ids_)
+    ]
+    targets = [
+        {
+            "task_id": item.task_id,
+            "position": position,
+            "text": text,
+            "metric": metric,
+            "value": value,
+            "unit": unit,
+            "achieved": kept.get((item.task_id, metric, unit), 0.0),
+        }
+        for item in details
+        for position, (text, metric, value, unit) in enumerate(item.targets)
+    ]
+    for table, rows in ((TaskLeader, leaders), (TaskDepartment, departments), (Target, targets)):
+        if rows:
+            session.connection().execute(insert(_table(table)), rows)
 
 
-def replace_targets(session: Session, *, task_id: int, targets: Sequence[Target]) -> None:
-    """Set a task's targets; progress already achieved on the same metric and unit is kept."""
-    kept = {
-        (old.metric, old.unit): old.achieved
-        for old in session.exec(select(Target).where(Target.task_id == task_id))
-    }
-    session.execute(delete(Target).where(col(Target.task_id) == task_id))
-    for position, target in enumerate(targets):
-        target.task_id = task_id
-        target.position = position
-        target.achieved = kept.get((target.metric, target.unit), 0)
-        session.add(target)
+def insert_tasks(session: Session, *, rows: Sequence[dict[str, object]]) -> list[int]:
+    """Insert many tasks in one statement (no ORM objects); their ids, in the rows' order."""
+    if not rows:
+        return []
+    table = _table(Task)  # Core, not ORM bulk: no per-row objects, no result splicing
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [row[0] for row in session.connection().execute(statement, list(rows))]
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+def _chunks(ids: Sequence[int], size: int = 5000) -> list[Sequence[int]]:
+    """Keep IN lists below SQLite's bound-parameter limit."""
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+def people_by_name(session: Session) -> dict[str, Person]:
+    return {person.name: person for person in session.exec(select(Person))}
+
+
+def departments_by_name(session: Session) -> dict[str, int]:
+    return {name: id_ for id_, name in session.exec(select(Department.id, Department.name)) if id_}

@@ -1,0 +1,18 @@
+"""`python -m bench` (make bench): print the figures; benchmarks are not tests."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import import_seed, parse_date, xlsx_10k
+
+BENCHES = {
+    "import-seed": import_seed.main,
+    "xlsx-10k": xlsx_10k.main,
+    "parse-date": parse_date.main,
+}
+
+if __name__ == "__main__":
+    chosen = sys.argv[1:] or list(BENCHES)
+    for name in chosen:
+        BENCHES[name]()

@@ -1,0 +1,350 @@
+"""Task tables in .xlsx workbooks and .csv files (fixtures are generated here)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from ledger.draft import DraftPlan, LedgerError
+from ledger.spreadsheet import read_csv, read_xlsx
+
+Cell = str | int | float | datetime | None
+
+
+def workbook(path: Path, *sheets: tuple[str, list[list[Cell]]]) -> Path:
+    """Write sheets of rows to ``path``; merge ranges are given as ("merge", "A2:A4") rows."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            if row and row[0] == "merge":
+                sheet.merge_cells(str(row[1]))
+            else:
+                sheet.append(row)
+    book.save(path)
+    return path
+
+
+def one_sheet(tmp_path: Path, rows: list[list[Cell]]) -> DraftPlan:
+    return read_xlsx(workbook(tmp_path / "plan.xlsx", ("任务清单", rows)))
+
+
+def test_common_layout(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["黄石市科协2025年重点工作任务分解清单"],
+            [
+                "序号",
+                "重点工作",
+                "工作内容",
+                "工作措施",
+                "牵头单位",
+                "责任单位",
+                "责任领导",
+                "完成时间",
+            ],
+            [
+                1,
+                "党建",
+                "加强政治机关建设",
+                "全年学习不少于12次",
+                "办公室",
+                "机关党委、组宣部",
+                "郑昌盛 陈汉平",
+                "2025.12",
+            ],
+            [
+                2,
+                None,
+                "深化学会党建",
+                "1. 换届。\n2. 修订办法。",
+                "学会部",
+                None,
+                "陈汉平副主席",
+                "6月底前",
+            ],
+        ],
+    )
+    assert (plan.title, plan.year) == ("黄石市科协2025年重点工作任务分解清单", 2025)
+    first, second = plan.tasks
+    assert (first.number, first.focus, first.content) == ("1", "党建", "加强政治机关建设")
+    assert (first.lead_departments, first.responsible) == (["办公室"], ["机关党委", "组宣部"])
+    assert (first.leaders, first.due_text) == (["郑昌盛", "陈汉平"], "2025.12")
+    assert first.where.n == 3 and first.where.sheet == "任务清单"
+    assert second.focus == "党建"  # filled down
+    assert second.measures == "1. 换届。\n2. 修订办法。"  # sub-items stay in their task
+    assert (second.leaders, second.due_text) == (["陈汉平"], "6月底前")
+    assert plan.warnings == []
+
+
+def test_other_column_order_and_names(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["编号", "完成期限", "责任人", "主责单位", "配合单位", "具体任务", "实施举措", "备注"],
+            [
+                7,
+                "2025年9月",
+                "李麟",
+                "普及部(中心)",
+                "市科技馆",
+                "科普进校园",
+                "开展活动40场",
+                "重点",
+            ],
+        ],
+    )
+    (task,) = plan.tasks
+    assert (task.number, task.content, task.measures) == ("7", "科普进校园", "开展活动40场")
+    assert (task.lead_departments, task.responsible) == (["普及部（中心）"], ["市科技馆"])
+    assert (task.leaders, task.due_text) == (["李麟"], "2025年9月")
+
+
+def test_single_responsible_column_leads_with_its_first_unit(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["序号", "工作任务", "责任单位", "完成时限"],
+            [1, "推进老旧小区改造", "区住建局、区财政局、各街道", "年底前"],
+            [2, "完善养老服务体系", "区民政局", "持续推进"],
+        ],
+    )
+    first, second = plan.tasks
+    assert first.content == "推进老旧小区改造"  # 工作任务 is the task when there is no 内容
+    assert (first.lead_departments, first.responsible) == (["区住建局"], ["区财政局", "各街道"])
+    assert (second.lead_departments, second.responsible) == (["区民政局"], [])
+
+
+def test_section_heading_row_names_the_leader(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["序号", "工作内容", "牵头单位", "责任领导", "完成时限"],
+            ["一、张三副区长牵头重点工作"],
+            ["merge", "A2:E2"],
+            [1, "推进老旧小区改造", "区住建局", None, "2025.12"],
+            [2, "完善养老服务体系", "区民政局", "王五", "2025.6"],
+            ["二、李四副区长牵头重点工作", None, None, None, None],
+            [3, "招商引资", "区商务局", None, "2025.12"],
+        ],
+    )
+    assert [task.leaders for task in plan.tasks] == [["张三"], ["王五"], ["李四"]]
+    assert [task.category for task in plan.tasks] == [
+        "张三副区长牵头重点工作",
+        "张三副区长牵头重点工作",
+        "李四副区长牵头重点工作",
+    ]
+
+
+def test_merged_number_cells_are_one_task(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["序号", "具体内容", "牵头单位", "完成时限"],
+            ["8-10", "开展宣讲", "组宣部", "2025.12"],
+            ["11、12、13", "推动平台整合", "办公室", "2025.12"],
+            ["14.15.", "培训", "学会部", "2025.12"],
+            ["16", "建设站点", "普及部", "2025.12"],
+        ],
+    )
+    assert [task.number for task in plan.tasks] == ["8-10", "11-13", "14-15", "16"]
+
+
+def test_numbers_leading_the_content_cell(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["重点工作", "具体内容", "牵头部室", "责任领导", "完成时限"],
+            [
+                "弘扬科学家精神",
+                "8.开展宣讲活动。 9.邀请专家进校园。 10.加强阵地建设。",
+                "组宣部",
+                "陈汉平",
+                "2025.12",
+            ],
+            [None, "11.讲好科协故事。", "学会部", "郑昌盛", "2025.12"],
+            [None, "1.对接省科协。2.邀请专家。", "组宣部", "陈汉平", "2025.6"],
+        ],
+    )
+    numbers = [task.number for task in plan.tasks]
+    assert numbers == ["8-10", "11", None]  # a list from 1 is sub-items, not tasks 1-2
+    assert plan.tasks[0].content.startswith("8.开展宣讲活动。")
+    assert [notice.where.n for notice in plan.warnings if notice.where] == [4]
+
+
+def test_category_fills_down_and_merged_cells_count_for_every_row(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["类别", "工作事项", "具体内容", "牵头单位", "分管领导", "完成时间"],
+            ["党的建设", "政治建设", "学习贯彻", "办公室", "郑昌盛", "2025.12"],
+            [None, None, "支部建设", "机关党委", None, "2025.6"],
+            [None, "作风建设", "整治形式主义", "办公室", None, "2025.9"],
+            ["科普工作", None, "科普月", "普及部", "李麟", "2025.9"],
+            ["merge", "E2:E4"],
+        ],
+    )
+    got = [(task.category, task.focus, task.leaders) for task in plan.tasks]
+    assert got == [
+        ("党的建设", "政治建设", ["郑昌盛"]),
+        ("党的建设", "政治建设", ["郑昌盛"]),
+        ("党的建设", "作风建设", ["郑昌盛"]),
+        ("科普工作", None, ["李麟"]),  # a new category starts without the old focus
+    ]
+
+
+def test_spill_over_rows_join_the_task_above(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["序号", "工作内容", "推进措施", "牵头单位", "完成时限"],
+            [1, "推进老旧小区改造", "1. 摸排底数。", "区住建局", "2025.12"],
+            [None, None, "2. 制定方案。", None, None],
+            [2, "完善养老服务体系", "建设站点", "区民政局", "2025.6"],
+            [None, None, None, None, None],
+        ],
+    )
+    assert [task.measures for task in plan.tasks] == ["1. 摸排底数。\n2. 制定方案。", "建设站点"]
+    assert plan.warnings == []
+
+
+def test_unnumbered_row_is_kept_and_warned(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["序号", "工作内容", "牵头单位", "完成时限"],
+            [1, "推进老旧小区改造", "区住建局", "2025.12"],
+            [None, "完善养老服务体系", "区民政局", "2025.6"],
+        ],
+    )
+    assert [task.number for task in plan.tasks] == ["1", None]
+    (notice,) = plan.warnings
+    assert notice.where is not None and notice.where.n == 3
+
+
+def test_cell_values_read_as_shown(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["序号", "工作内容", "牵头单位", "完成时间"],
+            [1.0, "推进老旧小区改造", "区住建局", datetime(2025, 12, 31)],
+            [2, "完善养老服务体系", "区民政局", 2025.1],
+        ],
+    )
+    assert [task.number for task in plan.tasks] == ["1", "2"]
+    assert [task.due_text for task in plan.tasks] == ["2025-12-31", "2025.1"]
+    (notice,) = plan.warnings
+    assert notice.params == {"text": "2025.1"}
+
+
+def test_sheets_without_tasks_are_skipped_with_a_warning(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "plan.xlsx",
+        ("说明", [["本表由办公室汇总"], ["联系人：张三"]]),
+        ("空表", []),
+        (
+            "任务",
+            [["序号", "工作内容", "牵头单位", "完成时限"], [1, "招商引资", "区商务局", "2025.12"]],
+        ),
+    )
+    plan = read_xlsx(path)
+    assert [task.content for task in plan.tasks] == ["招商引资"]
+    assert [notice.params for notice in plan.warnings] == [{"sheet": "说明"}]
+
+
+def test_hidden_sheets_are_not_read(tmp_path: Path) -> None:
+    book = Workbook()
+    tasks = book.active
+    tasks.append(["序号", "工作内容", "牵头单位", "完成时限"])
+    tasks.append([1, "招商引资", "区商务局", "2025.12"])
+    old = book.create_sheet("去年")
+    old.append(["序号", "工作内容", "牵头单位", "完成时限"])
+    old.append([1, "旧任务", "区商务局", "2024.12"])
+    old.sheet_state = "hidden"
+    book.save(tmp_path / "plan.xlsx")
+    plan = read_xlsx(tmp_path / "plan.xlsx")
+    assert [task.content for task in plan.tasks] == ["招商引资"]
+    assert [notice.params for notice in plan.warnings] == [{"sheet": "去年"}]
+
+
+def test_leader_cell_without_a_person_is_warned(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["序号", "工作内容", "牵头单位", "责任领导", "完成时限"],
+            [1, "招商引资", "区商务局", "分管副区长", "2025.12"],
+        ],
+    )
+    assert plan.tasks[0].leaders == []
+    assert [notice.params for notice in plan.warnings] == [{"text": "分管副区长"}]
+
+
+def test_table_without_the_expected_columns_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(LedgerError, match="no header row"):
+        one_sheet(tmp_path, [["姓名", "电话", "住址"], ["张三", "123", "黄石"]])
+
+
+def test_empty_sheet_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(LedgerError, match="no header row"):
+        one_sheet(tmp_path, [])
+
+
+def test_header_without_tasks_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(LedgerError, match="no tasks"):
+        one_sheet(tmp_path, [["序号", "工作内容", "牵头单位", "完成时限"]])
+
+
+def test_not_a_workbook_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(LedgerError, match="not a valid"):
+        read_xlsx(path)
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t", ";"])
+def test_csv_delimiters_are_sniffed(delimiter: str) -> None:
+    lines = [
+        ["序号", "工作内容", "牵头单位", "责任领导", "完成时限"],
+        ["1", "推进老旧小区改造，完善配套", "区住建局、区财政局", "张三", "2025.12"],
+        ["2", "完善养老服务体系", "区民政局", "李四", "6月底前"],
+    ]
+    text = "\ufeff" + "\n".join(delimiter.join(line) for line in lines) + "\n"
+    plan = read_csv(text)
+    assert [task.content for task in plan.tasks] == [
+        "推进老旧小区改造，完善配套",
+        "完善养老服务体系",
+    ]
+    assert plan.tasks[0].lead_departments == ["区住建局", "区财政局"]  # both lead
+    assert plan.tasks[0].leaders == ["张三"]
+
+
+def test_csv_quoted_cells_keep_commas_and_line_breaks() -> None:
+    text = (
+        "序号,具体内容,推进措施,牵头单位,完成时限\n"
+        '1,"加强学习, 提升能力","1. 学习。\n2. 培训。",办公室,2025.12\n'
+    )
+    (task,) = read_csv(text).tasks
+    assert task.content == "加强学习, 提升能力"
+    assert task.measures == "1. 学习。\n2. 培训。"
+
+
+def test_csv_without_a_header_is_an_error() -> None:
+    with pytest.raises(LedgerError, match="no header row"):
+        read_csv("a,b,c\n1,2,3\n")
+
+
+def test_empty_csv_is_an_error() -> None:
+    with pytest.raises(LedgerError):
+        read_csv("\ufeff  \n")
+
+
+def test_large_workbook(tmp_path: Path) -> None:
+    rows: list[list[Cell]] = [["序号", "工作内容", "牵头单位", "责任领导", "完成时间"]]
+    rows += [[n, f"第{n}项任务", "办公室", "张三", "2025.12"] for n in range(1, 2001)]
+    plan = one_sheet(tmp_path, rows)
+    assert len(plan.tasks) == 2000 and plan.tasks[-1].number == "2000"

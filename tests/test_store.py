@@ -1,0 +1,163 @@
+"""Applying a read document to the ledger: create, re-import, revise, roll back."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, func
+from sqlmodel import select
+
+from ledger.draft import DraftPlan, DraftTask, Where
+from ledger.importer import ParsedPlan, finish
+from ledger.store import apply_plan
+from models.db import session_scope
+from models.queries import list_tasks
+from models.tables import AuditEvent, Department, Person, Plan, Role, Target, Task
+from tests.conftest import NOW, TODAY
+
+
+def draft(*tasks: DraftTask, title: str = "2025年重点工作任务分解清单") -> DraftPlan:
+    return DraftPlan(title=title, year=2025, tasks=list(tasks))
+
+
+def task(number: str | None, content: str, **fields: object) -> DraftTask:
+    values: dict[str, object] = {
+        "lead_departments": ["办公室"],
+        "leaders": ["郑昌盛"],
+        "due_text": "2025.12",
+    }
+    values.update(fields)
+    return DraftTask(where=Where("line", 1), number=number, content=content, **values)  # type: ignore[arg-type]
+
+
+def parsed(plan: DraftPlan) -> ParsedPlan:
+    return finish(plan, source_name="plan.txt", source_hash=str(hash(repr(plan))), today=TODAY)
+
+
+BASE = draft(
+    task(
+        "1",
+        "举办科协讲堂4期",
+        leaders=["郑昌盛", "陈汉平"],
+        lead_departments=["办公室", "机关党委"],
+    ),
+    task("2", "科普大篷车巡展40场", lead_departments=["普及部(中心)"], responsible=["市科技馆"]),
+    task(None, "组织开展全国科技工作者日主题活动，联合媒体加强宣传", leaders=["陈汉平"]),
+)
+
+
+def count(engine: Engine, table: type) -> int:
+    with session_scope(engine) as session:
+        return session.exec(select(func.count()).select_from(table)).one()
+
+
+def test_a_first_import_creates_the_plan_its_tasks_leaders_and_departments(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        report = apply_plan(session, parsed(BASE), now=NOW)
+    assert report.new_plan and report.added == ["1", "2", "line 1"]
+    with session_scope(engine) as session:
+        leaders = session.exec(select(Person).order_by(Person.name)).all()
+        assert {p.name: p.role for p in leaders} == {"郑昌盛": Role.leader, "陈汉平": Role.leader}
+        names = set(session.exec(select(Department.name)).all())
+        assert names == {"办公室", "机关党委", "普及部（中心）", "市科技馆"}
+        views = list_tasks(session, leader="陈汉平")
+        assert [v.task.number for v in views] == ["1", None]
+        assert views[0].leaders == ["郑昌盛", "陈汉平"]
+        assert views[0].lead_departments == ["办公室", "机关党委"]
+        assert [v.task.number for v in list_tasks(session, department="普及部（中心）")] == ["2"]
+        assert [v.task.number for v in list_tasks(session, department="普及部(中心)")] == []
+
+
+def test_department_spellings_are_one_department(engine: Engine) -> None:
+    plan = draft(
+        task("1", "甲", lead_departments=["普及部(中心)"]),
+        task("2", "乙", lead_departments=["普及部（中心）"]),
+        task("3", "丙", lead_departments=["普及部 (中心)"]),
+    )
+    with session_scope(engine) as session:
+        apply_plan(session, parsed(plan), now=NOW)
+    assert count(engine, Department) == 1
+
+
+def test_re_importing_the_same_document_changes_nothing(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        apply_plan(session, parsed(BASE), now=NOW)
+    later = NOW + timedelta(days=1)
+    with session_scope(engine) as session:
+        report = apply_plan(session, parsed(BASE), now=later)
+    assert not report.changed_anything and report.unchanged == 3
+    assert count(engine, Task) == 3 and count(engine, AuditEvent) == 1
+    with session_scope(engine) as session:
+        plan = session.exec(select(Plan)).one()
+        assert plan.updated_at == NOW
+        assert all(t.updated_at == NOW for t in session.exec(select(Task)))
+
+
+def test_a_revised_document_updates_matching_tasks_and_reports_what_changed(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        apply_plan(session, parsed(BASE), now=NOW)
+        first = session.exec(select(Task).where(Task.number == "1")).one()
+        first_id = first.id
+        target = session.exec(select(Target).where(Target.task_id == first_id)).first()
+    revised = draft(
+        task(
+            "1",
+            "举办科协讲堂4期",
+            leaders=["郑昌盛"],
+            lead_departments=["办公室", "机关党委"],
+            due_text="2025.6",
+        ),
+        # the unnumbered task, reworded slightly: still the same task
+        task(None, "组织开展全国科技工作者日主题活动，联合媒体加强宣传报道", leaders=["陈汉平"]),
+        task("4", "新任务", leaders=["李麟"]),
+    )
+    with session_scope(engine) as session:
+        report = apply_plan(session, parsed(revised), now=NOW + timedelta(days=2))
+    assert report.added == ["4"]
+    assert report.removed == ["2"]
+    changes = {c.task: c.fields for c in report.changed}
+    assert {"leaders", "due_text"} <= set(changes["1"])
+    assert "content" in changes["line 1"]
+    with session_scope(engine) as session:
+        again = session.get(Task, first_id)
+        assert again is not None and again.due_text == "2025.6"
+        statuses = {t.number: t.status for t in session.exec(select(Task))}
+        assert statuses["2"] == "cancelled" and statuses["1"] == "open"
+    assert count(engine, Task) == 4  # nothing deleted
+    del target
+
+
+def test_progress_on_a_target_survives_a_revision(engine: Engine) -> None:
+    assert parsed(BASE).tasks[0].targets  # 举办科协讲堂4期
+    with session_scope(engine) as session:
+        apply_plan(session, parsed(BASE), now=NOW)
+        target = session.exec(select(Target)).first()
+        assert target is not None
+        target.achieved = 2
+        session.add(target)
+    revised = draft(
+        task(
+            "1",
+            "举办科协讲堂4期，认真组织",
+            leaders=["郑昌盛", "陈汉平"],
+            lead_departments=["办公室", "机关党委"],
+        ),
+        *BASE.tasks[1:],
+    )
+    with session_scope(engine) as session:
+        apply_plan(session, parsed(revised), now=NOW)
+    with session_scope(engine) as session:
+        kept = session.exec(select(Target).where(Target.metric == target.metric)).first()
+        assert kept is not None and kept.achieved == 2
+
+
+def test_an_import_that_fails_midway_leaves_the_ledger_as_it_was(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        apply_plan(session, parsed(BASE), now=NOW)
+    with pytest.raises(RuntimeError), session_scope(engine) as session:
+        apply_plan(
+            session, parsed(draft(task("9", "另一个", leaders=["新领导"]), title="另一份")), now=NOW
+        )
+        raise RuntimeError("power cut")
+    assert count(engine, Plan) == 1 and count(engine, Task) == 3 and count(engine, Person) == 2

@@ -1,0 +1,162 @@
+"""Word documents: task tables through the grid, other documents through the outline reader."""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Sequence
+from pathlib import Path
+
+import docx
+import pytest
+
+from ledger.draft import DraftPlan, DraftTask, LedgerError, Where
+from ledger.wordfile import read_docx
+
+HEADER = ["序号", "工作任务", "具体内容", "牵头单位", "责任单位", "责任领导", "完成时限"]
+
+
+def document(path: Path, *blocks: str | list[list[str]]) -> Path:
+    """A .docx of paragraphs (str) and tables (rows of cell texts, "\\n" for paragraphs)."""
+    doc = docx.Document()
+    for block in blocks:
+        if isinstance(block, str):
+            doc.add_paragraph(block)
+            continue
+        table = doc.add_table(rows=len(block), cols=max(len(row) for row in block))
+        for row, texts in zip(table.rows, block, strict=True):
+            for cell, text in zip(row.cells, texts, strict=False):
+                cell.text = text
+    doc.save(str(path))
+    return path
+
+
+def test_task_table_with_title(tmp_path: Path) -> None:
+    path = document(
+        tmp_path / "plan.docx",
+        "附件",
+        "某区科协2025年重点工作任务清单",
+        [
+            HEADER,
+            [
+                "1",
+                "党建引领",
+                "加强政治机关建设",
+                "办公室",
+                "机关党委、组宣部",
+                "张三 李四",
+                "2025.12",
+            ],
+            ["2", "", "深化学会党建", "学会部", "", "李四", "6月底前"],
+        ],
+        "说明：各单位每月报送进展。",
+    )
+    plan = read_docx(path)
+    assert (plan.title, plan.year) == ("某区科协2025年重点工作任务清单", 2025)
+    first, second = plan.tasks
+    assert (first.number, first.focus, first.content) == ("1", "党建引领", "加强政治机关建设")
+    assert (first.lead_departments, first.responsible) == (["办公室"], ["机关党委", "组宣部"])
+    assert (first.leaders, first.due_text) == (["张三", "李四"], "2025.12")
+    assert first.where == Where("row", 2)
+    assert second.focus == "党建引领"  # filled down
+    assert plan.warnings == []
+
+
+def test_merged_cells_heading_row_and_sub_items(tmp_path: Path) -> None:
+    path = tmp_path / "plan.docx"
+    doc = docx.Document()
+    table = doc.add_table(rows=5, cols=5)
+    rows = [
+        ["编号", "类别", "工作内容", "主责单位", "完成时间"],
+        ["一、王五副区长牵头重点工作", "", "", "", ""],
+        ["1", "民生", "推进老旧小区改造\n1. 摸排底数。\n2. 制定方案。", "区住建局", "2025.12"],
+        ["2", "", "完善养老服务体系", "区民政局", "2025.6"],
+        ["3-4", "", "招商引资", "区商务局", "年底前"],
+    ]
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    heading = table.cell(1, 0).merge(table.cell(1, 4))
+    heading.text = "一、王五副区长牵头重点工作"
+    table.cell(2, 1).merge(table.cell(4, 1))  # 民生 covers three rows
+    doc.save(str(path))
+    plan = read_docx(path)
+    assert [task.number for task in plan.tasks] == ["1", "2", "3-4"]
+    assert [task.leaders for task in plan.tasks] == [["王五"]] * 3
+    assert [task.category for task in plan.tasks] == ["民生"] * 3
+    assert plan.tasks[0].content == "推进老旧小区改造\n1. 摸排底数。\n2. 制定方案。"
+
+
+def test_table_split_by_a_page_break_continues(tmp_path: Path) -> None:
+    path = document(
+        tmp_path / "plan.docx",
+        [HEADER, ["1", "党建", "加强学习", "办公室", "", "张三", "2025.12"]],
+        "",
+        [["2", "", "深化学会党建", "学会部", "", "李四", "2025.6"]],
+    )
+    plan = read_docx(path)
+    assert [task.number for task in plan.tasks] == ["1", "2"]
+    assert plan.tasks[1].focus == "党建"
+    assert plan.tasks[1].where == Where("row", 1, sheet="表2")
+
+
+def test_single_responsible_column_leads_with_its_first_unit(tmp_path: Path) -> None:
+    path = document(
+        tmp_path / "plan.docx",
+        [
+            ["项次", "主要任务", "责任单位", "时间节点"],
+            ["1", "推进老旧小区改造", "区住建局、区财政局", "2025年6月"],
+        ],
+    )
+    (task,) = read_docx(path).tasks
+    assert (task.lead_departments, task.responsible) == (["区住建局"], ["区财政局"])
+
+
+def test_document_without_task_tables_goes_to_the_outline_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[Where, str]] = []
+
+    def read_outline(
+        lines: Sequence[tuple[Where, str]], *, title_hint: str | None = None
+    ) -> DraftPlan:
+        seen.extend(lines)
+        return DraftPlan(title=title_hint, tasks=[DraftTask(Where("paragraph", 3), "一项工作")])
+
+    fake = types.ModuleType("ledger.outline")
+    fake.read_outline = read_outline  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "ledger.outline", fake)
+    path = document(
+        tmp_path / "notice.docx",
+        "关于做好2025年工作的通知",
+        [["姓名", "电话"], ["张三", "123"]],
+        "一、加强党建。",
+    )
+    plan = read_docx(path)
+    assert seen == [
+        (Where("paragraph", 1), "关于做好2025年工作的通知"),
+        (Where("paragraph", 2), "一、加强党建。"),
+    ]
+    assert plan.title == "notice"
+    assert [notice.where for notice in plan.warnings] == [Where("table", 1)]
+
+
+def test_no_tables_and_no_outline_reader_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "ledger.outline", None)  # import fails
+    path = document(tmp_path / "x.docx", [["姓名", "电话"], ["张三", "123"]])
+    with pytest.raises(LedgerError, match="no header row"):
+        read_docx(path)
+
+
+def test_task_table_without_tasks_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(LedgerError, match="no tasks"):
+        read_docx(document(tmp_path / "x.docx", [HEADER]))
+
+
+def test_not_a_docx_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "x.docx"
+    path.write_bytes(b"PK\x03\x04 broken")
+    with pytest.raises(LedgerError, match="not a valid"):
+        read_docx(path)
