@@ -22,8 +22,8 @@ catalogs:
 
 # Re-extract user-facing strings and merge them into the catalogs (for developers).
 messages: install
-	$(VENV)/bin/pybabel extract -q -F babel.cfg -k N_ -o locale/duban.pot .
-	$(VENV)/bin/pybabel update -q -i locale/duban.pot -d locale -D duban
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -o locale/duban.pot .
+	$(VENV)/bin/pybabel update -i locale/duban.pot -d locale -D duban
 
 run: install
 	$(PY) -m bot run

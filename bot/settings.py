@@ -6,10 +6,11 @@ This is the only module that reads the environment; everything else is handed a 
 from __future__ import annotations
 
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from nlu.i18n import LANGUAGES
 
@@ -27,11 +28,16 @@ class Settings(BaseSettings):
     telegram_base_url: str | None = None
     timezone: str = "Asia/Shanghai"
     default_language: str = "zh_CN"
+    # Telegram user ids that are admins from their first /start ("1,2"): the first 督办员.
+    admin_telegram_ids: Annotated[list[int], NoDecode] = []
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        ZoneInfo(value)  # raises for an unknown zone: fail at start, not at the first reminder
+        try:  # fail at start, not at the first reminder
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"TIMEZONE: unknown time zone {value!r}") from None
         return value
 
     @field_validator("default_language")
@@ -45,6 +51,15 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("admin_telegram_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
 
     @property
     def zone(self) -> ZoneInfo:
