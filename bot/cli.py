@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import hashlib
 import json
+import logging
+import signal
 import sys
-from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 from bot.settings import PROJECT_ROOT, Settings
 from ledger.draft import LedgerError
@@ -36,6 +41,29 @@ def build_parser(_: Translate) -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help=_("start the bot (console demo without a token)"))
     run.add_argument("--webhook", metavar="URL", help=_("serve a webhook at URL"))
+    run.add_argument("--listen", default="0.0.0.0", help=_("webhook: the address to listen on"))
+    run.add_argument("--port", type=int, default=8443, help=_("webhook: the port to listen on"))
+    _console_arguments(run, _)  # for the console demo, when there is no token
+
+    console = commands.add_parser(
+        "console", help=_("talk to the bot in this terminal, through a fake Telegram")
+    )
+    _console_arguments(console, _)
+    console.add_argument("--say", metavar="TEXT", help=_("one exchange, then exit"))
+    console.add_argument(
+        "--db", metavar="URL", default=argparse.SUPPRESS, help=_("database URL (default: demo)")
+    )
+
+    invite = commands.add_parser("invite", help=_("an invitation link for a person"))
+    invite.add_argument("name", help=_("the person's name (added as staff if new)"))
+    invite.add_argument("--department", help=_("their department"))
+    invite.add_argument("--days", type=int, default=7, help=_("days the link stays valid"))
+    invite.add_argument("--bot-username", help=_("the bot's username, if there is no token"))
+
+    admin = commands.add_parser("admin", help=_("manage admins"))
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
+    admin_add = admin_commands.add_parser("add", help=_("make a person an admin (督办员)"))
+    admin_add.add_argument("name")
 
     db = commands.add_parser("db", help=_("database schema"))
     db.add_argument("action", choices=["upgrade", "current"])
@@ -238,25 +266,171 @@ def cmd_tasks(args: argparse.Namespace, settings: Settings, out: TextIO, _: Tran
     return 0
 
 
-def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
-    if settings.telegram_bot_token is None:
-        demo = settings.model_copy(
-            update={"database_url": f"sqlite:///{PROJECT_ROOT / 'data' / 'demo.sqlite'}"}
-        )
-        import_file(DEMO_DOCUMENT, demo, now=datetime.now(UTC))
+DEMO_DATABASE = f"sqlite:///{PROJECT_ROOT / 'data' / 'demo.sqlite'}"
+DEMO_PERSON = "郑昌盛"
+# The demo ledger is a 2025 plan: unless --today says otherwise, the demo lives in late May
+# 2025, when some tasks fall due this week, one is overdue and most are still ahead.
+DEMO_TODAY = date(2025, 5, 26)
+
+
+def _console_arguments(parser: argparse.ArgumentParser, _: Translate) -> None:
+    parser.add_argument(
+        "--as", dest="as_name", default=DEMO_PERSON, metavar="NAME", help=_("who is typing")
+    )
+    parser.add_argument("--today", type=_date, help=_("today's date (YYYY-MM-DD)"))
+
+
+def _clock(settings: Settings, today: date | None) -> Callable[[], datetime] | None:
+    """A fixed clock at noon on ``today`` in the office's zone, or None for the real one."""
+    if today is None:
+        return None
+    fixed = datetime.combine(today, time(12), settings.zone).astimezone(UTC)
+    return lambda: fixed
+
+
+def cmd_console(
+    args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate, *, demo: bool
+) -> int:
+    """The bot in this terminal; on the demo ledger unless a database is given."""
+    from bot.console import run_console
+
+    today = args.today
+    if demo:
+        today = today or DEMO_TODAY
+        settings = settings.model_copy(update={"database_url": DEMO_DATABASE})
+        import_file(DEMO_DOCUMENT, settings, now=datetime.combine(today, time(12), settings.zone))
         out.write(
             _("No TELEGRAM_BOT_TOKEN is set: the demo ledger is in {url}.").format(
-                url=demo.database_url
+                url=settings.database_url
             )
             + "\n"
         )
-        return cmd_tasks(
-            argparse.Namespace(leader=None, department=None, due_before=None, json=False),
-            demo,
-            out,
-            _,
+    interactive = args.say is None and sys.stdin.isatty()
+    return asyncio.run(
+        run_console(
+            settings,
+            as_name=args.as_name,
+            now=_clock(settings, today),
+            say=args.say,
+            out=out,
+            interactive=interactive,
+            _=_,
         )
-    raise SystemExit(_("the Telegram bot itself is not built yet; see the README"))
+    )
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request's URL, and a Bot API URL holds the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    for chatty in ("apscheduler", "alembic"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
+    """Long polling (or a webhook) with a token; the console on the demo ledger without one."""
+    if settings.telegram_bot_token is None:
+        args.say = None
+        return cmd_console(args, settings, out, _, demo=True)
+    from telegram import Update
+
+    from bot.app import build_application
+
+    _configure_logging()
+    application = build_application(settings)
+    stop_signals = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
+    if args.webhook:
+        token = settings.telegram_bot_token.get_secret_value()
+        application.run_webhook(
+            listen=args.listen,
+            port=args.port,
+            url_path=urlsplit(args.webhook).path.lstrip("/"),
+            webhook_url=args.webhook,
+            # Telegram echoes this header, so forged posts to the webhook are refused.
+            secret_token=hashlib.sha256(token.encode()).hexdigest()[:32],
+            allowed_updates=Update.ALL_TYPES,
+            stop_signals=stop_signals,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=stop_signals)
+    return 0
+
+
+async def _bot_username(settings: Settings) -> str:
+    from telegram import Bot
+
+    from bot.app import bot_api_urls
+
+    assert settings.telegram_bot_token is not None
+    base_url, base_file_url = bot_api_urls(settings)
+    token = settings.telegram_bot_token.get_secret_value()
+    async with Bot(token, base_url=base_url, base_file_url=base_file_url) as bot:
+        return bot.username
+
+
+def cmd_invite(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
+    from handlers.admin import invite_link, invite_text
+    from models.people import create_invite, person_for_invite
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    now = datetime.now(UTC)
+    with session_scope(engine) as session:
+        person, created = person_for_invite(
+            session, name=args.name, now=now, department=args.department
+        )
+        code = create_invite(session, person=person, now=now, valid_for=timedelta(days=args.days))
+        name = person.name
+    username, note = args.bot_username, None
+    if username is None and settings.telegram_bot_token is not None:
+        try:
+            username = asyncio.run(_bot_username(settings))
+        except Exception as error:  # the network or the token: the invitation stands anyway
+            note = _("Could not ask Telegram for the bot's name ({error}).").format(
+                error=type(error).__name__
+            )
+    if username is None:
+        username = "YOUR_BOT"
+        note = (
+            (note or _("No TELEGRAM_BOT_TOKEN is set."))
+            + " "
+            + _("Replace YOUR_BOT in the link with your bot's username (or pass --bot-username).")
+        )
+    valid_until = (now + timedelta(days=args.days)).astimezone(settings.zone)
+    out.write(
+        invite_text(
+            name=name,
+            link=invite_link(username, code),
+            valid_until=valid_until.strftime("%Y-%m-%d %H:%M"),
+            created=created,
+            department=args.department,
+            _=_,
+        )
+        + "\n"
+    )
+    if note:
+        out.write(note + "\n")
+    return 0
+
+
+def cmd_admin(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
+    from models.people import add_admin
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        person, created = add_admin(session, name=args.name, now=datetime.now(UTC))
+        name, bound = person.name, person.telegram_user_id is not None
+    message = _("{name} was added as an admin.") if created else _("{name} is now an admin.")
+    out.write(message.format(name=name) + "\n")
+    if not bound:
+        out.write(
+            _("To link their Telegram account: python -m bot invite {name}").format(name=name)
+            + "\n"
+        )
+    return 0
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
@@ -269,7 +443,16 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     try:
         if args.command == "parse-date":
             return cmd_parse_date(args, settings, out)
-        handler = {"db": cmd_db, "import": cmd_import, "tasks": cmd_tasks, "run": cmd_run}
+        if args.command == "console":
+            return cmd_console(args, settings, out, _, demo=args.db is None)
+        handler = {
+            "db": cmd_db,
+            "import": cmd_import,
+            "tasks": cmd_tasks,
+            "run": cmd_run,
+            "invite": cmd_invite,
+            "admin": cmd_admin,
+        }
         return handler[args.command](args, settings, out, _)
     except LedgerError as error:
         sys.stderr.write(_("error: {message}").format(message=error.render(_)) + "\n")

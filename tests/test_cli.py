@@ -155,3 +155,22 @@ def test_python_m_bot_runs_as_a_program(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "0001" in result.stdout
+
+
+def test_a_revised_document_updates_the_matching_task_and_says_what_changed(
+    ledger: str, engine: Engine, tmp_path: Path
+) -> None:
+    run("import", str(SEED_004), "--today", "2025-03-03")
+    plans, tasks, _ = counts(engine)
+    revised = tmp_path / SEED_004.name
+    text = SEED_004.read_text("utf-8")
+    assert text.count("陈汉平\t2025.5") == 1
+    revised.write_text(text.replace("陈汉平\t2025.5", "陈汉平\t2025.7"), "utf-8")
+    code, out = run("import", str(revised), "--today", "2025-03-05")
+    assert code == 0
+    assert "0 added, 1 changed, 0 cancelled" in out
+    assert "task 3: due, due_text" in out
+    with session_scope(engine) as session:
+        task = session.exec(select(Task).where(Task.number == "3")).one()
+        assert task.due_text == "2025.7" and task.due is not None and task.due.month == 7
+    assert counts(engine)[:2] == (plans, tasks)

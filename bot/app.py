@@ -1,0 +1,164 @@
+"""The python-telegram-bot Application, built from the settings with its handlers. Thin wiring."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.settings import Settings
+from handlers import admin, onboarding, todos
+from handlers.common import ADDRESSED_TO_ME, SERVICES_KEY, Context, Services, on_error
+from models.db import make_engine, upgrade
+from nlu.i18n import N_, translator
+
+log = logging.getLogger(__name__)
+
+BotApplication = Application[Any, Any, Any, Any, Any, Any]
+
+# The console and the tests talk to a fake Bot API; PTB still wants a token-shaped string.
+OFFLINE_TOKEN = "1:offline"
+
+# The command menu (setMyCommands), in every language we speak.
+COMMANDS = (
+    ("todo", N_("my open tasks")),
+    ("due", N_("tasks due this week (or: /due month, /due next)")),
+    ("overdue", N_("overdue tasks")),
+    ("task", N_("one task in full, e.g. /task 12")),
+    ("search", N_("find tasks by topic, e.g. /search 大篷车")),
+    ("lang", N_("language / 语言")),
+    ("help", N_("what I can do")),
+)
+# Telegram language_code of the menu -> our language; "" is the menu for everyone else.
+MENU_LANGUAGES = (("zh", "zh_CN"), ("en", "en"))
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    now: Callable[[], datetime] | None = None,
+) -> BotApplication:
+    """The bot, ready to run; ``request`` replaces the network and ``now`` the clock (tests)."""
+    token = settings.telegram_bot_token
+    builder = (
+        ApplicationBuilder()
+        .token(token.get_secret_value() if token is not None else OFFLINE_TOKEN)
+        .defaults(Defaults(tzinfo=settings.zone, parse_mode=ParseMode.HTML))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    base_url, base_file_url = bot_api_urls(settings)
+    builder = builder.base_url(base_url).base_file_url(base_file_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application: BotApplication = builder.build()
+    application.bot_data[SERVICES_KEY] = Services(
+        engine=make_engine(settings.database_url),
+        now=now or (lambda: datetime.now(UTC)),
+        zone=settings.zone,
+        default_language=settings.default_language,
+        admin_telegram_ids=frozenset(settings.admin_telegram_ids),
+    )
+    _register(application)
+    return application
+
+
+def bot_api_urls(settings: Settings) -> tuple[str, str]:
+    """(base_url, base_file_url): Telegram's own, or those of a self-hosted Bot API server."""
+    base = (settings.telegram_base_url or "https://api.telegram.org").rstrip("/")
+    return f"{base}/bot", f"{base}/file/bot"
+
+
+# Answer what people send, not their later edits of it (an edited /todo is not a new question).
+NEW_MESSAGES = filters.UpdateType.MESSAGE
+
+
+def _command(
+    names: str | list[str], callback: Callable[[Update, Context], Coroutine[Any, Any, None]]
+) -> CommandHandler[Context, None]:
+    return CommandHandler(names, callback, filters=NEW_MESSAGES)
+
+
+def _register(application: BotApplication) -> None:
+    """Every chat feature's handlers; the order matters only for the catch-alls at the end."""
+    application.add_handlers(
+        [
+            _command("start", onboarding.start),
+            _command("help", onboarding.help_command),
+            _command("lang", onboarding.language_command),
+            CallbackQueryHandler(onboarding.language_pressed, pattern=onboarding.LANGUAGE_DATA),
+            _command("invite", admin.invite_command),
+            _command("todo", todos.todo_command),
+            _command("due", todos.due_command),
+            _command("overdue", todos.overdue_command),
+            _command("task", todos.task_command),
+            _command("search", todos.search_command),
+            _command(["dept", "department"], todos.department_command),
+            _command("leader", todos.leader_command),
+            CallbackQueryHandler(todos.page_pressed, pattern=todos.PAGE_DATA),
+            MessageHandler(
+                NEW_MESSAGES & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_ME,
+                todos.text_message,
+            ),
+            MessageHandler(
+                NEW_MESSAGES & filters.COMMAND & filters.ChatType.PRIVATE,
+                onboarding.unknown_command,
+            ),
+            CallbackQueryHandler(onboarding.stale_button),
+        ]
+    )
+    application.add_error_handler(on_error)
+
+
+async def _post_init(application: BotApplication) -> None:
+    """Start-up: bring the schema up to date and publish the command menu."""
+    svc = services_of(application)
+    await asyncio.to_thread(upgrade, svc.engine)
+    for code, language in (*MENU_LANGUAGES, ("", svc.default_language)):
+        _ = translator(language)
+        await application.bot.set_my_commands(
+            [BotCommand(name, _(description)) for name, description in COMMANDS],
+            language_code=code or None,
+        )
+    log.info("@%s is ready", application.bot.username)
+
+
+async def _post_shutdown(application: BotApplication) -> None:
+    services_of(application).engine.dispose()
+
+
+def services_of(application: BotApplication) -> Services:
+    found = application.bot_data[SERVICES_KEY]
+    assert isinstance(found, Services)
+    return found
+
+
+@asynccontextmanager
+async def offline(application: BotApplication) -> AsyncIterator[BotApplication]:
+    """Run start-up and shutdown around in-process use (console, tests, bench), no polling."""
+    await application.initialize()
+    try:
+        if application.post_init:
+            await application.post_init(application)
+        yield application
+    finally:
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)

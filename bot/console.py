@@ -1,0 +1,159 @@
+"""`python -m bot console`: the real Application in a terminal, through the fake Bot API.
+
+Each typed line is a message from one person (a fake Telegram account bound to them in the
+console's database, if they have none); the bot's messages print with their buttons numbered,
+and `/press N` presses one. The console is the clerk's sandbox: what works here ships.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TextIO
+
+from bot.app import build_application, offline, services_of
+from bot.fakegram import (
+    JSON,
+    Call,
+    FakeBotAPI,
+    FakeRequest,
+    FakeTelegram,
+    html_to_text,
+    user,
+)
+from bot.settings import Settings
+from models.db import session_scope
+from models.people import console_user_id
+from models.queries import person_named
+from nlu.i18n import Translate
+
+PRESS = "/press"
+QUIT = ("/quit", "/exit")
+
+
+@dataclass
+class Console:
+    """One person at the keyboard; remembers the buttons last shown, numbered from 1."""
+
+    telegram: FakeTelegram
+    sender: JSON
+    out: TextIO
+    translate: Translate
+    buttons: list[tuple[JSON, JSON]] = field(default_factory=list)  # (message, button)
+
+    async def say(self, line: str) -> None:
+        """One exchange: a typed line (or /press N) and what the bot answered."""
+        line = line.strip()
+        if not line:
+            return
+        if line.split()[0] == PRESS:
+            await self._press(line.split()[1:])
+            return
+        self.show(await self.telegram.send(self.sender, line))
+
+    async def _press(self, args: list[str]) -> None:
+        _ = self.translate
+        if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= len(self.buttons):
+            if self.buttons:
+                hint = _("Press a button by its number: /press 1 to /press {count}.")
+                self.out.write(f"  ({hint.format(count=len(self.buttons))})\n")
+            else:
+                self.out.write(f"  ({_('There is no button to press.')})\n")
+            return
+        message, button = self.buttons[int(args[0]) - 1]
+        current = self.telegram.api.messages[(message["chat"]["id"], message["message_id"])]
+        self.show(await self.telegram.forge(self.sender, current, button["callback_data"]))
+
+    def show(self, calls: list[Call]) -> None:
+        """Print what the bot did: messages, edits, notices, and anything Telegram refused."""
+        numbered: list[tuple[JSON, JSON]] = []
+        for call in calls:
+            if call.error is not None:
+                self.out.write(f"  !! {call.method}: {call.error}\n")
+            elif call.method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+                message = self.telegram.message(call)
+                mark = "✎ " if call.method != "sendMessage" else ""
+                text = html_to_text(call.text) if call.method != "editMessageReplyMarkup" else ""
+                self.out.write("\n".join(f"  {mark}{line}" for line in text.splitlines()) + "\n")
+                row = []
+                for button in call.buttons:
+                    numbered.append((message, button))
+                    row.append(f"[{len(numbered)}] {button['text']}")
+                if row:
+                    self.out.write("  " + "   ".join(row) + "\n")
+            elif call.method == "answerCallbackQuery" and call.params.get("text"):
+                self.out.write(f"  ({call.params['text']})\n")
+        if numbered:
+            self.buttons = numbered
+        self.out.flush()
+
+
+def hint(_: Translate) -> str:
+    return _(
+        "Try: 我的待办, 第1项, 本月到期, 逾期的, 科普大篷车那个任务, /help. "
+        "/press N presses button N; /quit ends."
+    )
+
+
+async def _lines(read: Callable[[], str], prompt: str, out: TextIO) -> AsyncIterator[str]:
+    while True:
+        out.write(prompt)
+        out.flush()
+        line = await asyncio.to_thread(read)
+        if not line:  # end of input
+            out.write("\n")
+            return
+        yield line
+
+
+async def run_console(
+    settings: Settings,
+    *,
+    as_name: str,
+    now: Callable[[], datetime] | None,
+    say: str | None = None,
+    read: Callable[[], str] | None = None,
+    out: TextIO = sys.stdout,
+    interactive: bool = False,
+    _: Translate,
+) -> int:
+    """Talk to the bot as ``as_name``; one exchange with ``say``, else until end of input.
+
+    Lines come from ``read`` (default: standard input). ``interactive`` prompts before each
+    line; otherwise each line read is echoed instead, so a transcript reads well.
+    """
+    api = FakeBotAPI(username="duban_console_bot")
+    application = build_application(settings, request=FakeRequest(api), now=now)
+    async with offline(application):
+        svc = services_of(application)
+        with session_scope(svc.engine) as session:
+            telegram_id = console_user_id(session, name=as_name)
+            person = person_named(session, name=as_name)
+            language = (person.language if person else None) or settings.default_language
+        sender = user(telegram_id, as_name, language_code="en" if language == "en" else "zh-hans")
+        console = Console(FakeTelegram(application, api), sender, out, _)
+        if say is not None:
+            await console.say(say)
+            return 0
+        known = _("in the ledger") if person else _("not in the ledger")
+        today = svc.today().isoformat()
+        out.write(
+            _("Console: you are {name} ({known}); today is {today}.").format(
+                name=as_name, known=known, today=today
+            )
+            + "\n"
+            + hint(_)
+            + "\n"
+        )
+        prompt = f"{as_name}> "
+        lines = _lines(read or sys.stdin.readline, prompt if interactive else "", out)
+        async for line in lines:
+            if line.strip() in QUIT:
+                break
+            if not interactive:  # a script or a pipe: show what was typed
+                out.write(f"{prompt}{line.strip()}\n")
+            await console.say(line)
+    return 0

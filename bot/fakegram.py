@@ -1,0 +1,410 @@
+"""An in-process fake Telegram Bot API: the transport for tests and the console.
+
+`FakeBotAPI` answers the Bot API methods the bot uses and records every call, checking what
+Telegram would check (message length, HTML markup, callback data size, "message is not
+modified"). `FakeRequest` plugs it into python-telegram-bot as the HTTP transport, so the real
+`Application` runs unchanged. `FakeTelegram` types messages and presses buttons as a given user
+by feeding real `Update`s to `Application.process_update`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from html import unescape
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
+
+JSON = dict[str, Any]
+
+MESSAGE_LIMIT = 4096  # characters (UTF-16 code units) after entity parsing
+CALLBACK_DATA_LIMIT = 64  # bytes
+
+# The HTML Telegram accepts (https://core.telegram.org/bots/api#html-style).
+_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-emoji",
+}
+_MARKUP = re.compile(r"<(/?)([a-zA-Z-]*)([^<>]*)>|[<>]|&(#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z]+);|&")
+_ENTITIES = {"lt", "gt", "amp", "quot"}
+
+
+class BotAPIError(Exception):
+    """An error answer: HTTP status and Telegram's description."""
+
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+def utf16_length(text: str) -> int:
+    """Telegram measures text in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def html_to_text(html_text: str) -> str:
+    """What the reader sees of a message sent with parse_mode HTML; raises for bad markup."""
+    out: list[str] = []
+    open_tags: list[str] = []
+    position = 0
+    for match in _MARKUP.finditer(html_text):
+        out.append(html_text[position : match.start()])
+        position = match.end()
+        token = match.group(0)
+        if token.startswith("&"):
+            entity = match.group(4)
+            if entity is None or (not entity.startswith("#") and entity not in _ENTITIES):
+                raise BotAPIError(400, f"Bad Request: can't parse entities: bad '&' at {position}")
+            out.append(unescape(token))
+        elif token in ("<", ">"):
+            raise BotAPIError(400, f"Bad Request: can't parse entities: unescaped '{token}'")
+        else:
+            closing, tag = match.group(1), match.group(2).lower()
+            if tag not in _TAGS:
+                raise BotAPIError(400, f"Bad Request: can't parse entities: unsupported tag {tag}")
+            if closing:
+                if not open_tags or open_tags.pop() != tag:
+                    raise BotAPIError(400, f"Bad Request: can't parse entities: stray </{tag}>")
+            else:
+                open_tags.append(tag)
+    out.append(html_text[position:])
+    if open_tags:
+        raise BotAPIError(400, f"Bad Request: can't parse entities: unclosed <{open_tags[-1]}>")
+    return "".join(out)
+
+
+def _check_markup(markup: Any) -> None:
+    if not markup:
+        return
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT:
+                raise BotAPIError(400, "Bad Request: BUTTON_DATA_INVALID")
+
+
+def _visible_text(params: JSON) -> str:
+    text = str(params.get("text", ""))
+    if params.get("parse_mode") == "HTML":
+        text = html_to_text(text)
+    if not text.strip():
+        raise BotAPIError(400, "Bad Request: message text is empty")
+    if utf16_length(text) > MESSAGE_LIMIT:
+        raise BotAPIError(400, "Bad Request: message is too long")
+    return text
+
+
+@dataclass
+class Call:
+    """One request the bot made, and what the fake answered."""
+
+    method: str
+    params: JSON
+    result: Any = None
+    error: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The HTML the bot sent (sendMessage, editMessageText) or the notice it answered."""
+        return str(self.params.get("text", ""))
+
+    @property
+    def buttons(self) -> list[JSON]:
+        markup = self.params.get("reply_markup") or {}
+        return [button for row in markup.get("inline_keyboard", []) for button in row]
+
+
+def user(
+    user_id: int,
+    first_name: str,
+    *,
+    last_name: str | None = None,
+    username: str | None = None,
+    language_code: str | None = "zh-hans",
+) -> JSON:
+    """A Telegram user as the Bot API sends it."""
+    value: JSON = {"id": user_id, "is_bot": False, "first_name": first_name}
+    if last_name:
+        value["last_name"] = last_name
+    if username:
+        value["username"] = username
+    if language_code:
+        value["language_code"] = language_code
+    return value
+
+
+def private_chat(of: JSON) -> JSON:
+    return {"id": of["id"], "type": "private", "first_name": of["first_name"]}
+
+
+def group_chat(chat_id: int, title: str) -> JSON:
+    return {"id": chat_id, "type": "supergroup", "title": title}
+
+
+@dataclass
+class FakeBotAPI:
+    """The Bot API's side of the conversation, in memory. Not thread-safe: lock around it."""
+
+    bot_id: int = 7_000_000_001
+    username: str = "duban_test_bot"
+    first_name: str = "督办助手"
+    clock: Callable[[], float] = time.time
+    calls: list[Call] = field(default_factory=list)
+    messages: dict[tuple[int, int], JSON] = field(default_factory=dict)
+    commands: dict[tuple[str, str], list[JSON]] = field(default_factory=dict)
+    chats: dict[int, JSON] = field(default_factory=dict)  # every chat a message came from
+    updates: list[JSON] = field(default_factory=list)  # waiting for getUpdates
+    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    # --- the bot's side: answering methods -------------------------------------------------
+
+    @property
+    def me(self) -> JSON:
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": self.first_name,
+            "username": self.username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    def answer(self, method: str, params: JSON) -> tuple[int, JSON]:
+        """The HTTP status and JSON body Telegram would answer; the call is recorded."""
+        call = Call(method, params)
+        self.calls.append(call)
+        handler = getattr(self, f"_{method}", None)
+        try:
+            if handler is None:
+                raise BotAPIError(404, f"Not Found: method {method} is not faked")
+            call.result = handler(params)
+        except BotAPIError as error:
+            call.error = error.description
+            body: JSON = {"ok": False, "error_code": error.status, "description": error.description}
+            return error.status, body
+        return 200, {"ok": True, "result": call.result}
+
+    def _getMe(self, params: JSON) -> JSON:
+        return self.me
+
+    def _chat(self, chat_id: Any) -> JSON:
+        chat_id = int(chat_id)
+        known = self.chats.get(chat_id)
+        return dict(known) if known else {"id": chat_id, "type": "private"}
+
+    def _sendMessage(self, params: JSON) -> JSON:
+        text = _visible_text(params)
+        _check_markup(params.get("reply_markup"))
+        message: JSON = {
+            "message_id": next(self._ids),
+            "date": int(self.clock()),
+            "chat": self._chat(params["chat_id"]),
+            "from": self.me,
+            "text": text,
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.messages[(message["chat"]["id"], message["message_id"])] = message
+        return message
+
+    def _edited(self, params: JSON, *, text: str | None) -> JSON:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.messages:
+            raise BotAPIError(400, "Bad Request: message to edit not found")
+        old = self.messages[key]
+        markup = params.get("reply_markup")
+        _check_markup(markup)
+        new_text = old["text"] if text is None else text
+        if new_text == old["text"] and markup == old.get("reply_markup"):
+            raise BotAPIError(
+                400,
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message",
+            )
+        message = {**old, "text": new_text, "edit_date": int(self.clock())}
+        message.pop("reply_markup", None)
+        if markup:
+            message["reply_markup"] = markup
+        self.messages[key] = message
+        return message
+
+    def _editMessageText(self, params: JSON) -> JSON:
+        return self._edited(params, text=_visible_text(params))
+
+    def _editMessageReplyMarkup(self, params: JSON) -> JSON:
+        return self._edited(params, text=None)
+
+    def _setMyCommands(self, params: JSON) -> bool:
+        scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+        self.commands[(scope, params.get("language_code", ""))] = list(params["commands"])
+        return True
+
+    def _deleteMyCommands(self, params: JSON) -> bool:
+        scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+        self.commands.pop((scope, params.get("language_code", "")), None)
+        return True
+
+    def _getMyCommands(self, params: JSON) -> list[JSON]:
+        scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
+        return self.commands.get((scope, params.get("language_code", "")), [])
+
+    def _getUpdates(self, params: JSON) -> list[JSON]:
+        offset = int(params.get("offset") or 0)
+        self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        limit = int(params.get("limit") or 100)
+        return self.updates[:limit]
+
+    def _getWebhookInfo(self, params: JSON) -> JSON:
+        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+
+    def _true(self, params: JSON) -> bool:
+        return True
+
+    _answerCallbackQuery = _true
+    _deleteWebhook = _true
+    _setWebhook = _true
+    _sendChatAction = _true
+    _close = _true
+    _logOut = _true
+
+    # --- the people's side: building updates -----------------------------------------------
+
+    def message_update(self, sender: JSON, text: str, *, chat: JSON | None = None) -> JSON:
+        """An Update carrying a text message from ``sender``; commands and @mentions marked."""
+        chat = chat or private_chat(sender)
+        self.chats[chat["id"]] = chat
+        entities: list[JSON] = []
+        command = re.match(r"/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?", text)
+        if command:
+            entities.append({"type": "bot_command", "offset": 0, "length": command.end()})
+        for mention in re.finditer(r"@[A-Za-z0-9_]{5,32}", text):
+            if not command or mention.start() >= command.end():
+                entities.append(
+                    {
+                        "type": "mention",
+                        "offset": utf16_length(text[: mention.start()]),
+                        "length": utf16_length(mention.group(0)),
+                    }
+                )
+        message: JSON = {
+            "message_id": next(self._ids),
+            "date": int(self.clock()),
+            "chat": chat,
+            "from": sender,
+            "text": text,
+        }
+        if entities:
+            message["entities"] = entities
+        self.messages[(chat["id"], message["message_id"])] = message
+        return {"update_id": next(self._ids), "message": message}
+
+    def callback_update(self, sender: JSON, message: JSON, data: str) -> JSON:
+        """An Update for ``sender`` pressing a button with ``data`` under ``message``."""
+        return {
+            "update_id": next(self._ids),
+            "callback_query": {
+                "id": str(next(self._ids)),
+                "from": sender,
+                "message": message,
+                "chat_instance": str(message["chat"]["id"]),
+                "data": data,
+            },
+        }
+
+    def sent(self, *methods: str) -> list[Call]:
+        """The successful calls of these methods (default: messages sent or edited)."""
+        methods = methods or ("sendMessage", "editMessageText")
+        return [c for c in self.calls if c.method in methods and c.error is None]
+
+
+class FakeRequest(BaseRequest):
+    """python-telegram-bot's HTTP transport, answered by a FakeBotAPI instead of the network."""
+
+    def __init__(self, api: FakeBotAPI) -> None:
+        self.api = api
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        name = url.rstrip("/").rsplit("/", 1)[-1]
+        params = json.loads(json.dumps(request_data.parameters)) if request_data else {}
+        status, body = self.api.answer(name, params)
+        return status, json.dumps(body, ensure_ascii=False).encode()
+
+
+@dataclass
+class FakeTelegram:
+    """Someone on Telegram, talking to a running Application through a FakeBotAPI."""
+
+    application: Application[Any, Any, Any, Any, Any, Any]
+    api: FakeBotAPI
+
+    async def send(self, sender: JSON, text: str, *, chat: JSON | None = None) -> list[Call]:
+        """``sender`` writes ``text``; the calls the bot made in reply."""
+        return await self.process(self.api.message_update(sender, text, chat=chat))
+
+    async def press(self, sender: JSON, message: JSON, button: str | int) -> list[Call]:
+        """``sender`` presses a button of ``message`` (by its label or its index)."""
+        buttons = [b for row in message["reply_markup"]["inline_keyboard"] for b in row]
+        if isinstance(button, int):
+            chosen = buttons[button]
+        else:
+            chosen = next(b for b in buttons if b["text"] == button)
+        return await self.forge(sender, message, chosen["callback_data"])
+
+    async def forge(self, sender: JSON, message: JSON, data: str) -> list[Call]:
+        """``sender`` sends a callback query with any ``data`` at all (as a forger would)."""
+        return await self.process(self.api.callback_update(sender, message, data))
+
+    async def process(self, update_json: JSON) -> list[Call]:
+        """Feed any update (as the Bot API would send it); the calls the bot made."""
+        start = len(self.api.calls)
+        update = Update.de_json(update_json, self.application.bot)
+        await self.application.process_update(update)
+        return self.api.calls[start:]
+
+    def message(self, call: Call) -> JSON:
+        """The message (as Telegram now holds it) that a sendMessage or edit call produced."""
+        result = call.result
+        assert isinstance(result, dict), call
+        return self.api.messages[(result["chat"]["id"], result["message_id"])]

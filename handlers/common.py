@@ -1,0 +1,327 @@
+"""What every handler shares: who is asking, their language, and how to answer within limits.
+
+One message splitter (Telegram's 4096 characters), one keyboard builder (64 bytes of callback
+data), one escaping rule (html.escape on every piece of ledger text), one shape of paging data.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+from telegram import (
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes, filters
+
+from models.access import person_by_telegram_id
+from models.tables import Person, Role
+from nlu.i18n import N_, Translate, language_for, translator
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+
+MESSAGE_LIMIT = 4096  # characters, counted in UTF-16 code units
+CALLBACK_DATA_LIMIT = 64  # bytes
+SERVICES_KEY = "duban"
+
+
+@dataclass(frozen=True)
+class Services:
+    """What handlers need from the application; kept in ``bot_data`` by bot.app."""
+
+    engine: Engine
+    now: Callable[[], datetime]  # the clock: handlers never read the system's
+    zone: ZoneInfo
+    default_language: str
+    admin_telegram_ids: frozenset[int] = frozenset()
+
+    def today(self) -> date:
+        return self.now().astimezone(self.zone).date()
+
+
+def services(context: Context) -> Services:
+    found = context.bot_data[SERVICES_KEY]
+    assert isinstance(found, Services)
+    return found
+
+
+# --- who is asking --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Asker:
+    """A person the bot knows, asking something, with their translator."""
+
+    person: Person
+    translate: Translate
+
+    @property
+    def id(self) -> int:
+        assert self.person.id is not None
+        return self.person.id
+
+    @property
+    def is_admin(self) -> bool:
+        return self.person.role == Role.admin
+
+    @property
+    def sees_others(self) -> bool:
+        """Leaders and admins may ask about a department's or a leader's tasks."""
+        return self.person.role in (Role.admin, Role.leader)
+
+
+def identify(session: Session, update: Update, svc: Services) -> Asker | None:
+    """The bound person behind this update, or None for someone the bot does not know."""
+    sender = update.effective_user
+    if sender is None or sender.is_bot:
+        return None
+    person = person_by_telegram_id(session, telegram_user_id=sender.id)
+    if person is None:
+        return None
+    return Asker(person, translator(person.language or svc.default_language))
+
+
+def stranger_translator(update: Update, svc: Services) -> Translate:
+    """The translator for someone not bound yet: their Telegram language, else the default."""
+    code = update.effective_user.language_code if update.effective_user else None
+    return translator(language_for(code, svc.default_language))
+
+
+def not_bound_text(_: Translate) -> str:
+    return _(
+        "Hello! I am the office's task-ledger assistant (督办助手): I keep the list of tasks and "
+        "remind people of their deadlines.\n\n"
+        "I don't know this Telegram account yet. To join, ask the office clerk (督办员) for an "
+        "invitation link and open it: it links this account to your name in the ledger."
+    )
+
+
+def not_bound_short(_: Translate) -> str:
+    """The same, short enough for a button's notice (200 characters)."""
+    return _("I don't know this Telegram account yet. Ask the office clerk for an invitation link.")
+
+
+# --- text -----------------------------------------------------------------------------------
+
+
+def esc(text: object) -> str:
+    """Ledger text made safe for parse_mode HTML."""
+    return html.escape(str(text), quote=False)
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _hard_split(line: str, limit: int) -> list[str]:
+    """Cut one over-long line into pieces of at most ``limit``, never inside an &entity;."""
+    pieces: list[str] = []
+    start, units = 0, 0
+    for index, char in enumerate(line):
+        width = 2 if ord(char) > 0xFFFF else 1
+        if units + width > limit:
+            cut = index
+            amp = line.rfind("&", max(start, cut - 10), cut)
+            if amp > start and ";" not in line[amp:cut]:
+                cut = amp  # the entity moves whole to the next piece
+            pieces.append(line[start:cut])
+            start, units = cut, _units(line[cut:index])
+        units += width
+    pieces.append(line[start:])
+    return pieces
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split ``text`` into messages of at most ``limit`` characters, at line breaks.
+
+    Markup must not span lines (our renderers keep each tag on one line), so every piece is
+    valid HTML on its own. A single line longer than the limit is cut where it must be.
+    """
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        for piece in _hard_split(line, limit):
+            extra = _units(piece) + (1 if current else 0)
+            if current and size + extra > limit:
+                parts.append("\n".join(current))
+                current, size = [], 0
+                extra = _units(piece)
+            current.append(piece)
+            size += extra
+    if current:
+        parts.append("\n".join(current))
+    return [part for part in parts if part.strip()] or [text[:limit]]
+
+
+# --- buttons --------------------------------------------------------------------------------
+
+Button = tuple[str, str]  # (label, callback data)
+
+
+def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
+    """Inline buttons from (label, data) rows; None when there are none. Data must fit 64 bytes."""
+    built = []
+    for row in rows:
+        if not row:
+            continue
+        for _label, data in row:
+            if not 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT:
+                raise ValueError(f"callback data must be 1–64 bytes: {data!r}")
+        built.append([InlineKeyboardButton(label, callback_data=data) for label, data in row])
+    return InlineKeyboardMarkup(built) if built else None
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """What a ‹ › button asks for: a list, its argument, a page, and whom it was shown to.
+
+    It grants nothing: the list is computed again for whoever presses, and ``owner`` (the
+    person it was shown to) only lets a press by anyone else be refused.
+    """
+
+    kind: str
+    arg: str
+    page: int
+    owner: int
+
+    PREFIX = "pg"
+
+    def data(self) -> str | None:
+        """The callback data, or None when ``arg`` is too long for 64 bytes."""
+        data = f"{self.PREFIX}:{self.kind}:{self.page}:{self.owner}:{self.arg}"
+        return data if len(data.encode()) <= CALLBACK_DATA_LIMIT else None
+
+    @classmethod
+    def read(cls, data: str) -> PageRef | None:
+        parts = data.split(":", 4)
+        if len(parts) != 5 or parts[0] != cls.PREFIX:
+            return None
+        _, kind, page, owner, arg = parts
+        if not (page.isdigit() and owner.isdigit()):
+            return None
+        return cls(kind, arg, int(page), int(owner))
+
+
+def page_buttons(ref: PageRef, *, pages: int) -> list[Button]:
+    """‹ and › around a page counter (the counter button does nothing)."""
+    if pages <= 1:
+        return []
+    row: list[Button] = []
+    for label, page in (("‹", ref.page - 1), ("›", ref.page + 1)):
+        if 0 <= page < pages:
+            data = PageRef(ref.kind, ref.arg, page, ref.owner).data()
+            if data is not None:
+                row.append((label, data))
+    row.insert(1 if row and row[0][0] == "‹" else 0, (f"{ref.page + 1}/{pages}", NOOP))
+    return row
+
+
+NOOP = "noop"
+
+
+# --- chats ----------------------------------------------------------------------------------
+
+
+def is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+class _AddressedToMe(filters.MessageFilter):
+    """A private message, or in a group one that @mentions the bot (commands are their own)."""
+
+    def filter(self, message: Message) -> bool:
+        if message.chat.type == ChatType.PRIVATE:
+            return True
+        me = message.get_bot().username
+        mentions = message.parse_entities([MessageEntity.MENTION]).values()
+        return any(m.lstrip("@").lower() == (me or "").lower() for m in mentions)
+
+
+ADDRESSED_TO_ME = _AddressedToMe(name="addressed_to_me")
+
+
+def without_mention(message: Message) -> str:
+    """The message's text with @botname taken out."""
+    text = message.text or ""
+    me = message.get_bot().username
+    if me:
+        for mention in message.parse_entities([MessageEntity.MENTION]).values():
+            if mention.lstrip("@").lower() == me.lower():
+                text = text.replace(mention, " ")
+    return " ".join(text.split())
+
+
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Answer in the chat the update came from: split at the limit, buttons under the last part.
+
+    In a group the first part quotes the question, so it is clear whom it answers.
+    """
+    message = update.effective_message
+    assert message is not None
+    parts = split_message(text)
+    group = message.chat.type != Chat.PRIVATE
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        await message.reply_text(
+            part, reply_markup=markup if last else None, do_quote=group and index == 0
+        )
+
+
+async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Replace the pressed message's text and buttons (a page turn, a choice made)."""
+    parts = split_message(text)
+    try:
+        await query.edit_message_text(parts[0], reply_markup=markup if len(parts) == 1 else None)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+        return  # the same page pressed twice: nothing to change
+    if len(parts) > 1 and query.message is not None:
+        for index, part in enumerate(parts[1:], start=1):
+            last = index == len(parts) - 1
+            await query.get_bot().send_message(
+                query.message.chat.id, part, reply_markup=markup if last else None
+            )
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+SOMETHING_WENT_WRONG = N_("Sorry, something went wrong on my side. Please try again later.")
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log a bug with its context and tell the person something went wrong; never swallow it."""
+    details: dict[str, Any] = {}
+    if isinstance(update, Update):
+        details = {
+            "update_id": update.update_id,
+            "user": update.effective_user.id if update.effective_user else None,
+            "chat": update.effective_chat.id if update.effective_chat else None,
+        }
+    log.error("error while handling an update %s", details, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    _ = stranger_translator(update, services(context))
+    try:  # a callback query was answered already; a message reaches the person either way
+        await update.effective_chat.send_message(_(SOMETHING_WENT_WRONG))
+    except Exception:  # the error report itself failed: log it, there is nobody else to tell
+        log.exception("could not tell the user about the error")

@@ -1,0 +1,107 @@
+"""`python -m bot console`: the real Application in a terminal, buttons numbered."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from datetime import datetime
+
+import pytest
+
+import bot.cli
+from bot.cli import main
+from bot.console import run_console
+from bot.settings import Settings
+from models.db import make_engine, session_scope
+from models.people import CONSOLE_ID_BASE
+from models.queries import person_named
+from nlu.i18n import translator
+from tests.conftest import ROOT, SEED_004
+from tests.test_bot_support import NOW
+
+
+@pytest.fixture
+def ledger(database_url: str) -> str:
+    bot.cli.import_file(SEED_004, Settings(_env_file=None, database_url=database_url), now=NOW)
+    return database_url
+
+
+async def converse(url: str, *lines: str, as_name: str = "郑昌盛", say: str | None = None) -> str:
+    settings = Settings(_env_file=None, database_url=url, default_language="en")
+    out = io.StringIO()
+    pending = [line + "\n" for line in lines]
+
+    def read() -> str:
+        return pending.pop(0) if pending else ""
+
+    def clock() -> datetime:
+        return NOW
+
+    code = await run_console(
+        settings, as_name=as_name, now=clock, say=say, read=read, out=out, _=translator("en")
+    )
+    assert code == 0
+    return out.getvalue()
+
+
+async def test_say_does_one_exchange(ledger: str) -> None:
+    out = await converse(ledger, say="我的待办")
+    assert "Your open tasks: 10" in out
+    assert "[1] 1/2   [2] ›" in out
+    assert "<b>" not in out  # HTML shown as the reader sees it
+
+
+async def test_typed_lines_and_pressing_numbered_buttons(ledger: str) -> None:
+    out = await converse(ledger, "我的待办", "/press 2", "第1项", "/press 9", "/quit", "never read")
+    assert "郑昌盛> /press 2" in out
+    assert "✎ Your open tasks: 10" in out  # the page turned in place
+    assert "[1] ‹   [2] 2/2" in out
+    assert "No. 1 " in out and "深入贯彻落实" in out
+    assert "(Press a button by its number: /press 1 to /press 2.)" in out
+    assert "never read" not in out
+
+
+async def test_the_console_binds_a_fake_account_to_the_person(ledger: str) -> None:
+    await converse(ledger, say="/help")
+    with session_scope(make_engine(ledger)) as session:
+        person = person_named(session, name="郑昌盛")
+        assert person is not None and person.id is not None
+        assert person.telegram_user_id == CONSOLE_ID_BASE + person.id
+
+
+async def test_someone_not_in_the_ledger_is_refused_politely(ledger: str) -> None:
+    out = await converse(ledger, "我的待办", as_name="无名氏")
+    assert "not in the ledger" in out
+    assert "invitation link" in out and "No." not in out
+
+
+def test_make_run_without_a_token_opens_the_console_on_the_demo_ledger(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo = f"sqlite:///{tmp_path}/demo.sqlite"
+    monkeypatch.setattr(bot.cli, "DEMO_DATABASE", demo)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "en")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("本月到期\n"))
+    out = io.StringIO()
+    assert main(["run"], out=out) == 0
+    text = out.getvalue()
+    assert f"the demo ledger is in {demo}" in text
+    assert "Try: 我的待办, 第1项, 本月到期" in text
+    assert "today is 2025-05-26" in text
+    assert "郑昌盛> 本月到期" in text and "Due this month" in text
+
+
+def test_console_as_a_process_for_scripts(ledger: str) -> None:
+    command = ["console", "--db", ledger, "--as", "陈汉平", "--today", "2025-05-26"]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", *command, "--say", "逾期的"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "DEFAULT_LANGUAGE": "en", "HOME": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Overdue tasks: 1" in result.stdout and "No. 30" in result.stdout
