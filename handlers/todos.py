@@ -36,6 +36,7 @@ from handlers.common import (
 )
 from handlers.onboarding import help_text
 from models.access import (
+    COUNT_CAP,
     Page,
     due_tasks,
     known_names,
@@ -202,7 +203,8 @@ def heading(request: ListRequest, total: int, today: date, _: Translate) -> str:
         title = _("Open tasks of {department}").format(department=request.arg)
     else:
         title = _("Open tasks led by {leader}").format(leader=request.arg)
-    return f"<b>{esc(title)}</b>: {total}"
+    count = f"{COUNT_CAP}+" if total > COUNT_CAP else str(total)
+    return f"<b>{esc(title)}</b>: {count}"
 
 
 def nothing_found(request: ListRequest, _: Translate) -> str:
@@ -380,7 +382,14 @@ def _request(intent: Intent) -> ListRequest | str | None:
     return None
 
 
+# Questions that never name a leader or department: read them without loading the names.
+_NAMELESS = frozenset({"todo", "due", "overdue", "task", "help"})
+
+
 def _read(session: Session, text: str) -> Intent:
+    intent = read_intent(text)
+    if intent.kind in _NAMELESS:
+        return intent
     leaders, departments = known_names(session)
     return read_intent(text, leaders=leaders, departments=departments)
 

@@ -36,6 +36,7 @@ from models.tables import (
 
 OPEN_STATUSES = (TaskStatus.open, TaskStatus.in_progress, TaskStatus.pending_review)
 CLOSED_STATUSES = (TaskStatus.done, TaskStatus.cancelled)
+COUNT_CAP = 500  # lists say "500+" rather than count further
 _MAX_TERMS = 8  # a search with more words than this is no better and costs a longer query
 
 Page = tuple[list[TaskView], int]
@@ -63,6 +64,25 @@ def _overseen_by(person_id: int) -> SelectOfScalar[int]:
     )
 
 
+def _links(table: type[TaskLeader] | type[TaskDepartment], *where: Any) -> ColumnElement[bool]:
+    """A per-task EXISTS check on a link table's primary key (task_id first).
+
+    Not an IN list of task ids: one person's tasks are often thousands, and an EXISTS lets
+    SQLite walk ix_task_due in deadline order and stop at the page instead of collecting and
+    sorting them all first (about 5x faster on a 10k-task ledger).
+    """
+    return (
+        select(table.task_id)
+        .where(col(table.task_id) == Task.id, *where)
+        .correlate(Task)
+        .exists()  # selecting task_id, not *, keeps the check inside the primary-key index
+    )
+
+
+def _leads(person_id: int) -> ColumnElement[bool]:
+    return _links(TaskLeader, col(TaskLeader.person_id) == person_id)
+
+
 def visible(session: Session, *, person: Person) -> ColumnElement[bool]:
     """A where() clause on Task: the tasks ``person`` may see. The one place for the rule."""
     if person.id is None:
@@ -70,31 +90,15 @@ def visible(session: Session, *, person: Person) -> ColumnElement[bool]:
     if person.role == Role.admin:
         return true()
     if person.role == Role.leader:
-        led = col(Task.id).in_(_led_by(person.id))
         # Departments are few even when their tasks are many: reading their ids first (one
-        # indexed query) spares every task query a nested join.
+        # indexed query) spares every task check a nested join.
         overseen = list(session.exec(_overseen_by(person.id).distinct()))
         if not overseen:
-            return led
-        # A leader's departments often hold most of the ledger, so this is a per-task check
-        # on taskdepartment's primary key, not an IN list of their tasks: SQLite can then
-        # drive the query from the narrow side (a deadline range, a department, a number)
-        # instead of building the whole list first (3-5x faster on a 10k-task ledger).
-        shared = (
-            select(TaskDepartment.task_id)
-            .where(
-                col(TaskDepartment.task_id) == Task.id,
-                col(TaskDepartment.department_id).in_(overseen),
-            )
-            .correlate(Task)
-            .exists()  # selecting task_id, not *, keeps the check inside the primary-key index
-        )
-        return or_(led, shared)
+            return _leads(person.id)
+        shared = _links(TaskDepartment, col(TaskDepartment.department_id).in_(overseen))
+        return or_(_leads(person.id), shared)
     if person.role == Role.staff and person.department_id is not None:
-        of_department = select(TaskDepartment.task_id).where(
-            TaskDepartment.department_id == person.department_id
-        )
-        return col(Task.id).in_(of_department)
+        return _links(TaskDepartment, col(TaskDepartment.department_id) == person.department_id)
     return false()
 
 
@@ -124,14 +128,19 @@ def _page(
     offset: int,
     order: Sequence[Any] = _ORDER,
 ) -> Page:
-    """One page of the tasks matching ``where``, and how many there are in all."""
+    """One page of the tasks matching ``where``, and how many there are (at most COUNT_CAP + 1).
+
+    Counting stops past COUNT_CAP: beyond that an exact number helps nobody reading a chat,
+    and counting every match of a 10k-task ledger would cost more than the page itself.
+    """
     rows = list(
         session.exec(select(Task).where(*where).order_by(*order).limit(limit).offset(offset))
     )
     if rows and len(rows) < limit:
         total = offset + len(rows)  # the last page tells the total: most lists fit on one
     else:
-        total = session.exec(select(func.count()).select_from(Task).where(*where)).one()
+        capped = select(Task.id).where(*where).limit(COUNT_CAP + 1).subquery()
+        total = session.exec(select(func.count()).select_from(capped)).one()
     return tasks_in_view(session, rows), total
 
 
@@ -144,10 +153,10 @@ def my_tasks(session: Session, *, person: Person, limit: int, offset: int = 0) -
         return [], 0
     mine: ColumnElement[bool]
     if person.role == Role.leader:
-        mine = col(Task.id).in_(_led_by(person.id))
+        mine = _leads(person.id)
     elif person.role == Role.admin:
         leads = session.exec(_led_by(person.id).limit(1)).first() is not None
-        mine = col(Task.id).in_(_led_by(person.id)) if leads else true()
+        mine = _leads(person.id) if leads else true()
     else:
         mine = visible(session, person=person)
     return _page(session, [mine, _is_open()], limit=limit, offset=offset)

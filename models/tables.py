@@ -102,7 +102,12 @@ class Plan(SQLModel, table=True):
 
 
 class Task(SQLModel, table=True):
-    __table_args__ = (Index("ix_task_plan_number", "plan_id", "number"),)
+    __table_args__ = (
+        Index("ix_task_plan_number", "plan_id", "number"),
+        # Lists run in this order (soonest first, then the document's order): with the index
+        # a page is read in order and stops early, instead of sorting every tie on the date.
+        Index("ix_task_due_order", "due", "plan_id", "seq"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(sa_column=_fk("plan.id"))
@@ -112,7 +117,7 @@ class Task(SQLModel, table=True):
     focus: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     content: str = Field(sa_column=Column(Text, nullable=False))
     measures: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    due: date | None = Field(default=None, index=True)
+    due: date | None = None
     due_text: str | None = Field(default=None, max_length=200)
     due_kind: str = Field(default="unknown", max_length=16)
     recurrence: str | None = Field(default=None, max_length=16)

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 
 from bot.cli import main
-from models.db import session_scope
+from models.db import head_revision, session_scope
 from models.tables import AuditEvent, Plan, Task
 from tests.conftest import ROOT, SEED_004
 
@@ -154,7 +154,7 @@ def test_python_m_bot_runs_as_a_program(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "0001" in result.stdout
+    assert str(head_revision()) in result.stdout
 
 
 def test_a_revised_document_updates_the_matching_task_and_says_what_changed(
