@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from bot.settings import PROJECT_ROOT, Settings
 from ledger.draft import LedgerError
+from ledger.store import FIELD_NAMES
 from models.db import current_revision, make_engine, session_scope, upgrade
 from models.queries import TaskView, list_tasks
 from nlu.deadline import parse_deadline
@@ -25,14 +26,21 @@ from nlu.i18n import Translate, translator
 DEMO_DOCUMENT = PROJECT_ROOT / "examples" / "004_e60f2dc0b4861f44.txt"
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+def date_argument(_: Translate) -> Callable[[str], date]:
+    """An argparse type for YYYY-MM-DD that complains in the user's language."""
+
+    def parse(text: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            message = _("not a date (YYYY-MM-DD): {text}").format(text=text)
+            raise argparse.ArgumentTypeError(message) from None
+
+    return parse
 
 
 def build_parser(_: Translate) -> argparse.ArgumentParser:
+    _date = date_argument(_)
     parser = argparse.ArgumentParser(
         prog="python -m bot", description=_("督办助手 (duban): the task ledger and its bot")
     )
@@ -88,7 +96,9 @@ def build_parser(_: Translate) -> argparse.ArgumentParser:
     tasks = commands.add_parser("tasks", help=_("list the ledger"))
     tasks.add_argument("--leader", help=_("only tasks this leader is responsible for"))
     tasks.add_argument("--department", help=_("only tasks of this department"))
-    tasks.add_argument("--due-before", type=_date, help=_("only tasks due on or before DATE"))
+    tasks.add_argument(
+        "--due-before", type=_date, metavar="DATE", help=_("only tasks due on or before DATE")
+    )
     tasks.add_argument("--json", action="store_true", help=_("print JSON"))
     return parser
 
@@ -101,7 +111,7 @@ def _today(settings: Settings, given: date | None) -> date:
     return given or datetime.now(settings.zone).date()
 
 
-def cmd_parse_date(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+def cmd_parse_date(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
     if args.batch:
         for line in sys.stdin:
             if not line.strip():
@@ -114,7 +124,7 @@ def cmd_parse_date(args: argparse.Namespace, settings: Settings, out: TextIO) ->
             out.write(json.dumps(deadline.as_json(), ensure_ascii=False) + "\n")
         return 0
     if args.text is None:
-        raise SystemExit("parse-date: give a TEXT or --batch")
+        raise SystemExit(_("parse-date: give a TEXT or --batch"))
     deadline = parse_deadline(args.text, today=_today(settings, args.today), year=args.year)
     if args.json:
         _print_json(deadline.as_json(), out)
@@ -199,7 +209,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings, out: TextIO, _: Tra
         for change in report.changed:
             out.write(
                 _("  task {task}: {fields}").format(
-                    task=change.task, fields=", ".join(change.fields)
+                    task=change.task if isinstance(change.task, str) else change.task.render(_),
+                    fields=_(", ").join(_(FIELD_NAMES[key]) for key in change.fields),
                 )
                 + "\n"
             )
@@ -277,7 +288,7 @@ def _console_arguments(parser: argparse.ArgumentParser, _: Translate) -> None:
     parser.add_argument(
         "--as", dest="as_name", default=DEMO_PERSON, metavar="NAME", help=_("who is typing")
     )
-    parser.add_argument("--today", type=_date, help=_("today's date (YYYY-MM-DD)"))
+    parser.add_argument("--today", type=date_argument(_), help=_("today's date (YYYY-MM-DD)"))
 
 
 def _clock(settings: Settings, today: date | None) -> Callable[[], datetime] | None:
@@ -393,11 +404,10 @@ def cmd_invite(args: argparse.Namespace, settings: Settings, out: TextIO, _: Tra
             )
     if username is None:
         username = "YOUR_BOT"
-        note = (
-            (note or _("No TELEGRAM_BOT_TOKEN is set."))
-            + " "
-            + _("Replace YOUR_BOT in the link with your bot's username (or pass --bot-username).")
-        )
+        note = _(
+            "{reason} Replace YOUR_BOT in the link with your bot's username "
+            "(or pass --bot-username)."
+        ).format(reason=note or _("No TELEGRAM_BOT_TOKEN is set."))
     valid_until = (now + timedelta(days=args.days)).astimezone(settings.zone)
     out.write(
         invite_text(
@@ -442,7 +452,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         settings = settings.model_copy(update={"database_url": args.db})
     try:
         if args.command == "parse-date":
-            return cmd_parse_date(args, settings, out)
+            return cmd_parse_date(args, settings, out, _)
         if args.command == "console":
             return cmd_console(args, settings, out, _, demo=args.db is None)
         handler = {

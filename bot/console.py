@@ -61,7 +61,8 @@ class Console:
                 hint = _("Press a button by its number: /press 1 to /press {count}.")
                 self.out.write(f"  ({hint.format(count=len(self.buttons))})\n")
             else:
-                self.out.write(f"  ({_('There is no button to press.')})\n")
+                nothing = _("There is no button to press.")
+                self.out.write(f"  ({nothing})\n")
             return
         message, button = self.buttons[int(args[0]) - 1]
         current = self.telegram.api.messages[(message["chat"]["id"], message["message_id"])]

@@ -35,6 +35,7 @@ from handlers.common import (
     without_mention,
 )
 from handlers.onboarding import help_text
+from ledger.store import FIELD_NAMES
 from models.access import (
     COUNT_CAP,
     Page,
@@ -55,6 +56,12 @@ from nlu.i18n import N_, Translate
 from nlu.intents import Intent, period_bounds, read_intent
 
 PAGE_SIZE = 8
+# Audit events a task's history shows in words (AuditEvent.action).
+ACTION_NAMES = {
+    "task.imported": N_("imported from the task list"),
+    "task.revised": N_("changed by a revised task list: {fields}"),
+    "task.cancelled": N_("no longer in the revised task list: cancelled"),
+}
 PAGE_DATA = r"^pg:"
 TITLE_WIDTH = 30
 
@@ -204,7 +211,7 @@ def heading(request: ListRequest, total: int, today: date, _: Translate) -> str:
     else:
         title = _("Open tasks led by {leader}").format(leader=request.arg)
     count = f"{COUNT_CAP}+" if total > COUNT_CAP else str(total)
-    return f"<b>{esc(title)}</b>: {count}"
+    return _("{title}: {count}").format(title=f"<b>{esc(title)}</b>", count=count)
 
 
 def nothing_found(request: ListRequest, _: Translate) -> str:
@@ -262,12 +269,14 @@ def render_task(
 
     section(_("Content"), task.content)
     section(_("Measures"), task.measures)
-    lines.extend(["", f"<b>{esc(_('Deadline'))}</b> {deadline(view, today, _)}"])
+    deadline_title, status_title = _("Deadline"), _("Status")
+    lines.extend(["", f"<b>{esc(deadline_title)}</b> {deadline(view, today, _)}"])
     if task.due is not None and task.due_text:
         lines[-1] += f" ({esc(task.due_text)})"
-    lines.append(f"<b>{esc(_('Status'))}</b> {esc(status_name(task.status, _))}")
+    lines.append(f"<b>{esc(status_title)}</b> {esc(status_name(task.status, _))}")
     if view.targets:
-        lines.extend(["", f"<b>{esc(_('Targets'))}</b>"])
+        targets_title = _("Targets")
+        lines.extend(["", f"<b>{esc(targets_title)}</b>"])
         lines.extend(f"• {esc(progress(target))}" for target in view.targets)
     for title, names in (
         (_("Lead departments"), view.lead_departments),
@@ -276,13 +285,18 @@ def render_task(
     ):
         if names:
             lines.append(f"<b>{esc(title)}</b> {esc('、'.join(names))}")
-    lines.extend(["", f"<b>{esc(_('History'))}</b>"])
+    history_title = _("History")
+    lines.extend(["", f"<b>{esc(history_title)}</b>"])
     if not history:
         lines.append(_("No history yet."))
     for when, actor, action, detail in history:
         who = f" · {esc(actor)}" if actor else ""
-        text = f" · {esc(detail[:200])}" if detail else ""
-        lines.append(f"• {when}{who} · {esc(action)}{text}")
+        if action in ACTION_NAMES:  # known events say what happened in words; the rest as logged
+            fields = "、".join(_(FIELD_NAMES.get(key, key)) for key in detail.split(",") if key)
+            what, text = _(ACTION_NAMES[action]).format(fields=fields), ""
+        else:
+            what, text = action, f" · {esc(detail[:200])}" if detail else ""
+        lines.append(f"• {when}{who} · {esc(what)}{text}")
     return "\n".join(lines)
 
 

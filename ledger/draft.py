@@ -33,11 +33,16 @@ class Where:
 
     kind: str  # line | row | paragraph | table
     n: int
-    sheet: str | None = None
+    sheet: str | None = None  # a workbook's sheet, by name
+    table: int | None = None  # a Word document's table, by position (when it has several)
 
     def render(self, translate: Translate = _same) -> str:
         text = translate(_PLACES[self.kind]).format(n=self.n)
-        return f"{self.sheet} {text}" if self.sheet else text
+        if self.table is not None:
+            return translate(N_("table {table}, {place}")).format(table=self.table, place=text)
+        if self.sheet:
+            return translate(N_("sheet {sheet}, {place}")).format(sheet=self.sheet, place=text)
+        return text
 
     def __str__(self) -> str:
         return self.render()
@@ -52,8 +57,15 @@ class Notice:
     params: dict[str, Any] = field(default_factory=dict)
 
     def render(self, translate: Translate = _same) -> str:
-        text = translate(self.message).format(**self.params)
-        return f"{self.where.render(translate)}: {text}" if self.where else text
+        params = {
+            key: value.render(translate) if isinstance(value, Where) else value
+            for key, value in self.params.items()
+        }
+        text = translate(self.message).format(**params)
+        if self.where is None:
+            return text
+        place = self.where.render(translate)
+        return translate(N_("{place}: {message}")).format(place=place, message=text)
 
 
 class LedgerError(Exception):

@@ -47,9 +47,9 @@ class ParsedTask:
     targets: list[Target]
 
     @property
-    def label(self) -> str:
-        """How messages name the task: its number, else where it starts."""
-        return self.number or str(self.where)
+    def label(self) -> str | Where:
+        """How messages name the task: its number, else where it starts (rendered by Notice)."""
+        return self.number or self.where
 
     def as_json(self) -> dict[str, Any]:
         return {

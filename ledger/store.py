@@ -15,6 +15,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from sqlmodel import Session
 
+from ledger.draft import Where
 from ledger.importer import ParsedPlan, ParsedTask
 from models.queries import (
     TaskDetails,
@@ -27,10 +28,32 @@ from models.queries import (
     plan_tasks,
     plan_titled,
     record_event,
+    record_events,
     replace_details,
     tasks_in_view,
 )
 from models.tables import Plan, Role, Task, TaskStatus
+from nlu.i18n import N_
+
+# What the change report and a task's history call each compared field.
+FIELD_NAMES = {
+    "seq": N_("position in the list"),
+    "number": N_("number"),
+    "category": N_("category"),
+    "focus": N_("key work"),
+    "content": N_("content"),
+    "measures": N_("measures"),
+    "due": N_("deadline"),
+    "due_text": N_("deadline as written"),
+    "due_kind": N_("kind of deadline"),
+    "recurrence": N_("recurrence"),
+    "start": N_("start"),
+    "leaders": N_("leaders"),
+    "lead_departments": N_("lead departments"),
+    "responsible": N_("responsible departments"),
+    "targets": N_("targets"),
+    "status": N_("status"),
+}
 
 # How alike two contents must be (0–100) to count as the same unnumbered task.
 SAME_TASK_LIKENESS = 85.0
@@ -38,7 +61,7 @@ SAME_TASK_LIKENESS = 85.0
 
 @dataclass
 class TaskChange:
-    task: str  # number or location
+    task: str | Where  # its number, else where it starts
     fields: list[str]
 
 
@@ -47,7 +70,7 @@ class ImportReport:
     plan_id: int
     title: str
     new_plan: bool
-    added: list[str] = field(default_factory=list)
+    added: list[str | Where] = field(default_factory=list)
     changed: list[TaskChange] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
@@ -61,8 +84,8 @@ class ImportReport:
             "plan_id": self.plan_id,
             "title": self.title,
             "new_plan": self.new_plan,
-            "added": self.added,
-            "changed": [{"task": c.task, "fields": c.fields} for c in self.changed],
+            "added": [str(label) for label in self.added],
+            "changed": [{"task": str(c.task), "fields": c.fields} for c in self.changed],
             "removed": self.removed,
             "unchanged": self.unchanged,
         }
@@ -255,6 +278,11 @@ def apply_plan(session: Session, parsed: ParsedPlan, *, now: datetime) -> Import
         details=[_details(row.id, values, names) for row, values in revised]
         + [_details(task_id, values, names) for task_id, values in zip(new_ids, new, strict=True)],
     )
+    events: list[tuple[str, int | None, str]] = [("task.imported", id_, "") for id_ in new_ids]
+    events += [
+        ("task.revised", row.id, ",".join(change.fields))
+        for (row, _), change in zip(revised, report.changed, strict=True)
+    ]
     matched = {id(view) for view in matches if view is not None}
     for view in stored:
         if id(view) not in matched and view.task.status != TaskStatus.cancelled:
@@ -262,6 +290,13 @@ def apply_plan(session: Session, parsed: ParsedPlan, *, now: datetime) -> Import
             view.task.updated_at = now
             session.add(view.task)
             report.removed.append(view.task.number or f"#{view.task.seq + 1}")
+            events.append(("task.cancelled", view.task.id, ""))
+    record_events(
+        session,
+        at=now,
+        plan_id=plan.id,
+        events=[(action, task_id, detail) for action, task_id, detail in events if task_id],
+    )
     if report.changed_anything:
         plan.source_name = parsed.source_name
         plan.source_hash = parsed.source_hash

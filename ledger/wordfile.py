@@ -44,7 +44,7 @@ def read_docx(path: Path) -> DraftPlan:
         if not tables:
             _title(plan, before_tables)
         tables += 1
-        rows = _table_rows(block, f"表{tables}" if table_count > 1 else None)
+        rows = _table_rows(block, tables if table_count > 1 else None)
         width = max((len(cells) for _, cells in rows), default=0)
         if find_header(rows) is None and last is not None and width == columns:
             read_table(rows, plan, after=last)  # the rest of the table above
@@ -85,12 +85,12 @@ def _read_text(paragraphs: list[tuple[Where, str]], path: Path, tables: DraftPla
     return plan
 
 
-def _table_rows(table: Any, sheet: str | None) -> list[Row]:
+def _table_rows(table: Any, number_of_table: int | None) -> list[Row]:
     """A table's rows as text, one cell per grid column (merged cells repeat their text)."""
     rows: list[Row] = []
     for number, row in enumerate(table.rows, 1):
         # A cell spanning columns or rows comes once per grid cell, its text in each: a
         # heading across the table reads as one text, a merged 责任领导 counts for every row.
         cells = [""] * row.grid_cols_before + [cell.text.strip() for cell in row.cells]
-        rows.append((Where("row", number, sheet=sheet), cells))
+        rows.append((Where("row", number, table=number_of_table), cells))
     return rows

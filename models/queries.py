@@ -179,6 +179,22 @@ class TaskDetails:
     targets: list[tuple[str, str, float, str]]  # text, metric, value, unit
 
 
+def record_events(
+    session: Session,
+    *,
+    at: datetime,
+    plan_id: int | None,
+    events: Sequence[tuple[str, int, str]],
+) -> None:
+    """Append many task events (action, task id, detail) to the audit trail in one statement."""
+    rows = [
+        {"at": at, "action": action, "plan_id": plan_id, "task_id": task_id, "detail": detail}
+        for action, task_id, detail in events
+    ]
+    if rows:
+        session.connection().execute(insert(_table(AuditEvent)), rows)
+
+
 def replace_details(session: Session, *, details: Sequence[TaskDetails]) -> None:
     """Set these tasks' leaders, departments and targets in a few bulk statements.
 

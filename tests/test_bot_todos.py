@@ -185,7 +185,7 @@ async def test_a_task_in_full(bot: Harness, question: str) -> None:
     assert "Targets" in text and "0/500 篇 (0%)" in text
     assert "Lead departments 办公室、机关党委" in text
     assert "Leaders 陈汉平" in text
-    assert "No history yet." in text
+    assert "imported from the task list" in text  # its history starts at the import
     assert not sent(calls)[-1].buttons
 
 

@@ -169,7 +169,7 @@ def test_a_revised_document_updates_the_matching_task_and_says_what_changed(
     code, out = run("import", str(revised), "--today", "2025-03-05")
     assert code == 0
     assert "0 added, 1 changed, 0 cancelled" in out
-    assert "task 3: due, due_text" in out
+    assert "task 3: deadline, deadline as written" in out
     with session_scope(engine) as session:
         task = session.exec(select(Task).where(Task.number == "3")).one()
         assert task.due_text == "2025.7" and task.due is not None and task.due.month == 7

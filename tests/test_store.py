@@ -55,7 +55,7 @@ def count(engine: Engine, table: type) -> int:
 def test_a_first_import_creates_the_plan_its_tasks_leaders_and_departments(engine: Engine) -> None:
     with session_scope(engine) as session:
         report = apply_plan(session, parsed(BASE), now=NOW)
-    assert report.new_plan and report.added == ["1", "2", "line 1"]
+    assert report.new_plan and [str(label) for label in report.added] == ["1", "2", "line 1"]
     with session_scope(engine) as session:
         leaders = session.exec(select(Person).order_by(Person.name)).all()
         assert {p.name: p.role for p in leaders} == {"郑昌盛": Role.leader, "陈汉平": Role.leader}
@@ -83,11 +83,12 @@ def test_department_spellings_are_one_department(engine: Engine) -> None:
 def test_re_importing_the_same_document_changes_nothing(engine: Engine) -> None:
     with session_scope(engine) as session:
         apply_plan(session, parsed(BASE), now=NOW)
+    events = count(engine, AuditEvent)
     later = NOW + timedelta(days=1)
     with session_scope(engine) as session:
         report = apply_plan(session, parsed(BASE), now=later)
     assert not report.changed_anything and report.unchanged == 3
-    assert count(engine, Task) == 3 and count(engine, AuditEvent) == 1
+    assert count(engine, Task) == 3 and count(engine, AuditEvent) == events
     with session_scope(engine) as session:
         plan = session.exec(select(Plan)).one()
         assert plan.updated_at == NOW
@@ -116,7 +117,7 @@ def test_a_revised_document_updates_matching_tasks_and_reports_what_changed(engi
         report = apply_plan(session, parsed(revised), now=NOW + timedelta(days=2))
     assert report.added == ["4"]
     assert report.removed == ["2"]
-    changes = {c.task: c.fields for c in report.changed}
+    changes = {str(c.task): c.fields for c in report.changed}
     assert {"leaders", "due_text"} <= set(changes["1"])
     assert "content" in changes["line 1"]
     with session_scope(engine) as session:

@@ -97,7 +97,7 @@ def test_table_split_by_a_page_break_continues(tmp_path: Path) -> None:
     plan = read_docx(path)
     assert [task.number for task in plan.tasks] == ["1", "2"]
     assert plan.tasks[1].focus == "党建"
-    assert plan.tasks[1].where == Where("row", 1, sheet="表2")
+    assert plan.tasks[1].where == Where("row", 1, table=2)
 
 
 def test_single_responsible_column_leads_with_its_first_unit(tmp_path: Path) -> None:
