@@ -35,6 +35,7 @@ def main() -> None:
     print(
         f"import seeds/004 ({len(parsed.tasks)} tasks) into a new SQLite ledger: "
         f"median {statistics.median(timings) * 1000:.1f} ms, "
+        f"p95 {sorted(timings)[int(0.95 * (len(timings) - 1))] * 1000:.1f} ms, "
         f"max {max(timings) * 1000:.1f} ms (warm, {ROUNDS} rounds; target <= 150 ms); "
         f"re-import unchanged: median {statistics.median(reimports) * 1000:.1f} ms"
     )
