@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from bot.settings import PROJECT_ROOT, Settings
 from ledger.draft import LedgerError
 from ledger.store import FIELD_NAMES
-from models.db import current_revision, make_engine, session_scope, upgrade
+from models.db import current_revision, ledger_engine, make_engine, session_scope, upgrade
 from models.queries import TaskView, list_tasks
 from nlu.deadline import parse_deadline
 from nlu.i18n import Translate, translator
@@ -139,9 +139,13 @@ def cmd_parse_date(args: argparse.Namespace, settings: Settings, out: TextIO, _:
 
 def cmd_db(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
     engine = make_engine(settings.database_url)
-    if args.action == "upgrade":
-        upgrade(engine)
-    out.write(_("schema revision: {revision}").format(revision=current_revision(engine)) + "\n")
+    try:
+        if args.action == "upgrade":
+            upgrade(engine)
+        revision = current_revision(engine)
+    finally:
+        engine.dispose()
+    out.write(_("schema revision: {revision}").format(revision=revision) + "\n")
     return 0
 
 
@@ -161,9 +165,7 @@ def import_file(
     parsed = read_document(path, today=now.astimezone(settings.zone).date(), year=year, title=title)
     if dry_run:
         return parsed, None
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    with session_scope(engine) as session:
+    with ledger_engine(settings.database_url) as engine, session_scope(engine) as session:
         report = apply_plan(session, parsed, now=now)
     return parsed, report
 
@@ -254,9 +256,7 @@ def _short(text: str, width: int = 36) -> str:
 
 
 def cmd_tasks(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    with session_scope(engine) as session:
+    with ledger_engine(settings.database_url) as engine, session_scope(engine) as session:
         views = list_tasks(
             session, leader=args.leader, department=args.department, due_before=args.due_before
         )
@@ -385,10 +385,8 @@ def cmd_invite(args: argparse.Namespace, settings: Settings, out: TextIO, _: Tra
     from handlers.admin import invite_link, invite_text
     from models.people import create_invite, person_for_invite
 
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
     now = datetime.now(UTC)
-    with session_scope(engine) as session:
+    with ledger_engine(settings.database_url) as engine, session_scope(engine) as session:
         person, created = person_for_invite(
             session, name=args.name, now=now, department=args.department
         )
@@ -428,9 +426,7 @@ def cmd_invite(args: argparse.Namespace, settings: Settings, out: TextIO, _: Tra
 def cmd_admin(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
     from models.people import add_admin
 
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    with session_scope(engine) as session:
+    with ledger_engine(settings.database_url) as engine, session_scope(engine) as session:
         person, created = add_admin(session, name=args.name, now=datetime.now(UTC))
         name, bound = person.name, person.telegram_user_id is not None
     message = _("{name} was added as an admin.") if created else _("{name} is now an admin.")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import charset_normalizer
 
 from ledger.draft import N_, LedgerError
 
 # Control characters other than tab/newline/carriage return/form feed mark a binary file.
-_CONTROL = frozenset(range(32)) - {9, 10, 12, 13}
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def decode(data: bytes) -> str:
@@ -34,7 +36,7 @@ def decode(data: bytes) -> str:
 
 def _checked(text: str) -> str:
     sample = text[:20000]
-    controls = sum(1 for char in sample if ord(char) in _CONTROL)
+    controls = len(_CONTROL.findall(sample))
     if "\x00" in sample or controls > len(sample) // 100:
         raise LedgerError(N_("the file is not a text document (binary content)"))
     return text.replace("\r\n", "\n").replace("\r", "\n")

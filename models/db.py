@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -67,9 +68,23 @@ def _alembic_config(engine: Engine | None) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (the app does this on start)."""
+    if revision == "head" and current_revision(engine) == head_revision():
+        return  # the usual case: one query instead of loading every migration script
     command.upgrade(_alembic_config(engine), revision)
 
 
+@contextmanager
+def ledger_engine(url: str) -> Iterator[Engine]:
+    """An engine on ``url`` with the schema brought up to date, disposed when the block ends."""
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@cache
 def head_revision() -> str | None:
     """The newest schema revision the code knows."""
     from alembic.script import ScriptDirectory
