@@ -184,8 +184,13 @@ def cmd_import(args: argparse.Namespace, settings: Settings, out: TextIO, _: Tra
         _print_json(result, out)
         return 0
     year = parsed.year if parsed.year is not None else "—"
+    summary = (
+        _("{title} ({year}): 1 task read from {source}")
+        if len(parsed.tasks) == 1
+        else _("{title} ({year}): {count} tasks read from {source}")
+    )
     out.write(
-        _("{title} ({year}): {count} tasks read from {source}").format(
+        summary.format(
             title=parsed.title, year=year, count=len(parsed.tasks), source=parsed.source_name
         )
         + "\n"
@@ -273,7 +278,8 @@ def cmd_tasks(args: argparse.Namespace, settings: Settings, out: TextIO, _: Tran
             f"{task.number or '—':>6}  {due:<10}  {'、'.join(view.leaders) or '—':<12}  "
             f"{'、'.join(view.lead_departments) or '—':<12}  {_short(task.content)}\n"
         )
-    out.write(_("{count} tasks").format(count=len(views)) + "\n")
+    total = _("1 task") if len(views) == 1 else _("{count} tasks")
+    out.write(total.format(count=len(views)) + "\n")
     return 0
 
 

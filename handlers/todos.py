@@ -175,10 +175,13 @@ def deadline(view: TaskView, today: date, _: Translate) -> str:
     if task.status in (TaskStatus.done, TaskStatus.cancelled):
         return text
     if days < 0:
-        return text + " ⚠️ " + _("overdue by {days} days").format(days=-days)
+        # One message per count that reads differently: English says "1 day", not "1 days".
+        late = _("overdue by 1 day") if days == -1 else _("overdue by {days} days")
+        return text + " ⚠️ " + late.format(days=-days)
     if days == 0:
         return text + " ⏰ " + _("due today")
-    return text + " " + _("({days} days left)").format(days=days)
+    left = _("(1 day left)") if days == 1 else _("({days} days left)")
+    return text + " " + left.format(days=days)
 
 
 def status_name(status: str, _: Translate) -> str:
