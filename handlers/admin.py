@@ -12,10 +12,9 @@ from handlers.common import (
     esc,
     identify,
     is_private,
-    not_bound_text,
     reply,
     services,
-    stranger_translator,
+    stranger_reply,
 )
 from models.db import session_scope
 from models.people import INVITE_LIFETIME, create_invite, person_for_invite
@@ -55,7 +54,7 @@ async def invite_command(update: Update, context: Context) -> None:
     with session_scope(svc.engine) as session:
         asker = identify(session, update, svc)
         if asker is None:
-            text = not_bound_text(stranger_translator(update, svc))
+            text = stranger_reply(update, svc)
         else:
             text = _invite(
                 session, asker, args, private=is_private(update), svc=svc, bot=context.bot.username

@@ -104,6 +104,12 @@ def stranger_translator(update: Update, svc: Services) -> Translate:
     return translator(language_for(code, svc.default_language))
 
 
+def stranger_reply(update: Update, svc: Services) -> str:
+    """What someone not bound yet is told: how to join (briefly, in a group)."""
+    _ = stranger_translator(update, svc)
+    return not_bound_text(_) if is_private(update) else not_bound_short(_)
+
+
 def not_bound_text(_: Translate) -> str:
     return _(
         "Hello! I am the office's task-ledger assistant (督办助手): I keep the list of tasks and "

@@ -17,6 +17,7 @@ from handlers.common import (
     reply,
     services,
     show,
+    stranger_reply,
     stranger_translator,
 )
 from models.db import session_scope
@@ -152,7 +153,7 @@ async def help_command(update: Update, context: Context) -> None:
     with session_scope(svc.engine) as session:
         asker = identify(session, update, svc)
     if asker is None:
-        await reply(update, not_bound_text(stranger_translator(update, svc)))
+        await reply(update, stranger_reply(update, svc))
         return
     await reply(update, help_text(asker.person, asker.translate))
 
@@ -187,7 +188,7 @@ async def language_command(update: Update, context: Context) -> None:
         if asker is not None and wanted is not None:
             set_language(session, person_id=asker.id, language=wanted)
     if asker is None:
-        await reply(update, not_bound_text(stranger_translator(update, svc)))
+        await reply(update, stranger_reply(update, svc))
     elif wanted is not None:
         await reply(update, _language_set_text(wanted))
     else:
@@ -222,7 +223,7 @@ async def unknown_command(update: Update, context: Context) -> None:
     with session_scope(svc.engine) as session:
         asker = identify(session, update, svc)
     if asker is None:
-        await reply(update, not_bound_text(stranger_translator(update, svc)))
+        await reply(update, stranger_reply(update, svc))
         return
     await reply(update, _unknown(asker))
 

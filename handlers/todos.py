@@ -26,11 +26,11 @@ from handlers.common import (
     is_private,
     keyboard,
     not_bound_short,
-    not_bound_text,
     page_buttons,
     reply,
     services,
     show,
+    stranger_reply,
     stranger_translator,
     without_mention,
 )
@@ -334,15 +334,10 @@ async def _ask(update: Update, context: Context, want: ListRequest | str | None)
     with session_scope(svc.engine) as session:
         asker = identify(session, update, svc)
         if asker is None:
-            text, markup = _stranger(update, svc), None
+            text, markup = stranger_reply(update, svc), None
         else:
             text, markup = _answer(session, context, asker, want, svc)
     await reply(update, text, markup)
-
-
-def _stranger(update: Update, svc: Services) -> str:
-    _ = stranger_translator(update, svc)
-    return not_bound_text(_) if is_private(update) else not_bound_short(_)
 
 
 def _answer(
@@ -479,7 +474,7 @@ async def _usage(update: Update, context: Context, message: str, **values: str) 
     with session_scope(svc.engine) as session:
         asker = identify(session, update, svc)
     if asker is None:
-        await reply(update, _stranger(update, svc))
+        await reply(update, stranger_reply(update, svc))
         return
     text = asker.translate(message)
     await reply(update, text.format(**{key: esc(value) for key, value in values.items()}))
@@ -493,7 +488,7 @@ async def text_message(update: Update, context: Context) -> None:
     with session_scope(svc.engine) as session:
         asker = identify(session, update, svc)
         if asker is None:
-            text, markup = _stranger(update, svc), None
+            text, markup = stranger_reply(update, svc), None
         else:
             if is_private(update) and update.effective_chat is not None:
                 note_private_chat(session, person_id=asker.id, chat_id=update.effective_chat.id)
