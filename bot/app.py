@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
@@ -137,11 +138,16 @@ async def _post_init(application: BotApplication) -> None:
             [BotCommand(name, _(description)) for name, description in COMMANDS],
             language_code=code or None,
         )
+    # What start-up built lives as long as the bot: keep it out of the collector's full scans,
+    # which otherwise stall a reply now and then (gc.freeze, as long-running servers do).
+    gc.collect()
+    gc.freeze()
     log.info("@%s is ready", application.bot.username)
 
 
 async def _post_shutdown(application: BotApplication) -> None:
     services_of(application).engine.dispose()
+    gc.unfreeze()
 
 
 def services_of(application: BotApplication) -> Services:
