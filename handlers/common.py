@@ -30,6 +30,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes, filters
 
 from models.access import person_by_telegram_id
+from models.db import session_scope
 from models.tables import Person, Role
 from nlu.i18n import N_, Translate, language_for, translator
 
@@ -108,6 +109,16 @@ def stranger_reply(update: Update, svc: Services) -> str:
     """What someone not bound yet is told: how to join (briefly, in a group)."""
     _ = stranger_translator(update, svc)
     return not_bound_text(_) if is_private(update) else not_bound_short(_)
+
+
+async def asker_or_explain(update: Update, context: Context) -> Asker | None:
+    """The bound person asking; someone unknown is told how to join and gets None."""
+    svc = services(context)
+    with session_scope(svc.engine) as session:
+        asker = identify(session, update, svc)
+    if asker is None:
+        await reply(update, stranger_reply(update, svc))
+    return asker
 
 
 def not_bound_text(_: Translate) -> str:

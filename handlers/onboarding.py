@@ -8,6 +8,7 @@ from handlers.common import (
     NOOP,
     Asker,
     Context,
+    asker_or_explain,
     esc,
     identify,
     is_private,
@@ -149,13 +150,9 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
-    svc = services(context)
-    with session_scope(svc.engine) as session:
-        asker = identify(session, update, svc)
-    if asker is None:
-        await reply(update, stranger_reply(update, svc))
-        return
-    await reply(update, help_text(asker.person, asker.translate))
+    asker = await asker_or_explain(update, context)
+    if asker is not None:
+        await reply(update, help_text(asker.person, asker.translate))
 
 
 def _language_buttons() -> list[list[tuple[str, str]]]:
@@ -219,13 +216,9 @@ async def language_pressed(update: Update, context: Context) -> None:
 
 async def unknown_command(update: Update, context: Context) -> None:
     """A command we do not have, in a private chat."""
-    svc = services(context)
-    with session_scope(svc.engine) as session:
-        asker = identify(session, update, svc)
-    if asker is None:
-        await reply(update, stranger_reply(update, svc))
-        return
-    await reply(update, _unknown(asker))
+    asker = await asker_or_explain(update, context)
+    if asker is not None:
+        await reply(update, _unknown(asker))
 
 
 def _unknown(asker: Asker) -> str:

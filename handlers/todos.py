@@ -21,6 +21,7 @@ from handlers.common import (
     Context,
     PageRef,
     Services,
+    asker_or_explain,
     esc,
     identify,
     is_private,
@@ -470,11 +471,8 @@ async def _named(update: Update, context: Context, kind: str, usage: str) -> Non
 
 
 async def _usage(update: Update, context: Context, message: str, **values: str) -> None:
-    svc = services(context)
-    with session_scope(svc.engine) as session:
-        asker = identify(session, update, svc)
+    asker = await asker_or_explain(update, context)
     if asker is None:
-        await reply(update, stranger_reply(update, svc))
         return
     text = asker.translate(message)
     await reply(update, text.format(**{key: esc(value) for key, value in values.items()}))
