@@ -19,15 +19,16 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
 from bench.xlsx_10k import DEPARTMENTS, build
 from bot.app import build_application, offline, services_of
-from bot.cli import import_file
 from bot.fakegram import FakeBotAPI, FakeRequest, FakeTelegram, user
 from bot.settings import PROJECT_ROOT, Settings
 from handlers.todos import PAGE_SIZE
+from ledger.importing import import_document
 from models.access import my_tasks
 from models.db import make_engine, session_scope, upgrade
 from models.queries import ensure_department
@@ -46,7 +47,7 @@ def _ledger(folder: Path) -> str:
     build(source)
     url = f"sqlite:///{folder / 'bench.sqlite'}"
     upgrade(make_engine(url))
-    import_file(source, Settings(_env_file=None, database_url=url), now=NOW)
+    import_document(source, database_url=url, now=NOW, zone=ZoneInfo("Asia/Shanghai"))
     engine = make_engine(url)
     with session_scope(engine) as session:
         departments = [ensure_department(session, name=name).id for name in DEPARTMENTS]
@@ -125,8 +126,7 @@ def _memory(pid: int) -> dict[str, int]:
 
 def _start_up(url: str) -> dict[str, float]:
     """Time to first reply and memory of `python -m bot run`; then the first topic search."""
-    sys.path.insert(0, str(PROJECT_ROOT))
-    from tests.fake_bot_api_server import FakeBotAPIServer
+    from bot.fakegram_http import FakeBotAPIServer
 
     figures: dict[str, float] = {}
     with FakeBotAPIServer(token=TOKEN) as server:

@@ -6,15 +6,16 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 
-from bot.cli import import_file
-from bot.settings import Settings
+from ledger.importing import import_document
 from models.db import make_engine, upgrade
 
 ROWS = 10_000
 NOW = datetime(2025, 3, 3, 4, 0, tzinfo=UTC)
+ZONE = ZoneInfo("Asia/Shanghai")
 LEADERS = ["郑昌盛", "陈汉平", "李麟", "李义词"]
 DEPARTMENTS = ["办公室", "学会部", "组宣部", "普及部（中心）", "市科技馆"]
 DEADLINES = ["2025.12", "6月底前", "年底前", "2025年9月", "每季度末", "持续推进"]
@@ -49,12 +50,11 @@ def main() -> None:
         build(source)
         url = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
         upgrade(make_engine(url))
-        settings = Settings(database_url=url)
         start = time.perf_counter()
-        parsed, _ = import_file(source, settings, now=NOW, dry_run=True)
+        parsed = import_document(source, database_url=url, now=NOW, zone=ZONE, dry_run=True).parsed
         read = time.perf_counter() - start
         start = time.perf_counter()
-        parsed, _ = import_file(source, settings, now=NOW)
+        parsed = import_document(source, database_url=url, now=NOW, zone=ZONE).parsed
         total = time.perf_counter() - start
     print(
         f"xlsx with {ROWS:,} rows: read {read:.2f} s, read + write {len(parsed.tasks):,} tasks "

@@ -55,14 +55,19 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     now: Callable[[], datetime] | None = None,
+    long_running: bool = False,
 ) -> BotApplication:
-    """The bot, ready to run; ``request`` replaces the network and ``now`` the clock (tests)."""
+    """The bot, ready to run; ``request`` replaces the network and ``now`` the clock (tests).
+
+    ``long_running`` is for `python -m bot run`: after start-up, what it built is frozen out
+    of the garbage collector's scans (tests and the console build many short-lived bots).
+    """
     token = settings.telegram_bot_token
     builder = (
         ApplicationBuilder()
         .token(token.get_secret_value() if token is not None else OFFLINE_TOKEN)
         .defaults(Defaults(tzinfo=settings.zone, parse_mode=ParseMode.HTML))
-        .post_init(_post_init)
+        .post_init(_post_init_long_running if long_running else _post_init)
         .post_shutdown(_post_shutdown)
     )
     base_url, base_file_url = bot_api_urls(settings)
@@ -138,11 +143,17 @@ async def _post_init(application: BotApplication) -> None:
             [BotCommand(name, _(description)) for name, description in COMMANDS],
             language_code=code or None,
         )
-    # What start-up built lives as long as the bot: keep it out of the collector's full scans,
-    # which otherwise stall a reply now and then (gc.freeze, as long-running servers do).
+    log.info("@%s is ready", application.bot.username)
+
+
+async def _post_init_long_running(application: BotApplication) -> None:
+    """Start-up, then what it built is kept out of the garbage collector's full scans.
+
+    Those scans otherwise stall a reply now and then (gc.freeze, as long-running servers do).
+    """
+    await _post_init(application)
     gc.collect()
     gc.freeze()
-    log.info("@%s is ready", application.bot.username)
 
 
 async def _post_shutdown(application: BotApplication) -> None:

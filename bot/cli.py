@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 from bot.settings import PROJECT_ROOT, Settings
@@ -22,6 +22,9 @@ from models.db import current_revision, ledger_engine, make_engine, session_scop
 from models.queries import TaskView, list_tasks
 from nlu.deadline import parse_deadline
 from nlu.i18n import Translate, translator
+
+if TYPE_CHECKING:
+    from ledger.importing import ImportResult
 
 DEMO_DOCUMENT = PROJECT_ROOT / "examples" / "004_e60f2dc0b4861f44.txt"
 
@@ -149,7 +152,7 @@ def cmd_db(args: argparse.Namespace, settings: Settings, out: TextIO, _: Transla
     return 0
 
 
-def import_file(
+def _import(
     path: Path,
     settings: Settings,
     *,
@@ -157,26 +160,30 @@ def import_file(
     year: int | None = None,
     title: str | None = None,
     dry_run: bool = False,
-) -> tuple[Any, Any]:
-    """Read ``path`` and (unless ``dry_run``) apply it in one transaction: (parsed, report)."""
-    from ledger.importer import read_document
-    from ledger.store import apply_plan
+) -> ImportResult:
+    """The import use-case with this installation's database and limits."""
+    from ledger.importing import import_document
 
-    parsed = read_document(path, today=now.astimezone(settings.zone).date(), year=year, title=title)
-    if dry_run:
-        return parsed, None
-    with ledger_engine(settings.database_url) as engine, session_scope(engine) as session:
-        report = apply_plan(session, parsed, now=now)
-    return parsed, report
+    return import_document(
+        path,
+        database_url=settings.database_url,
+        now=now,
+        zone=settings.zone,
+        year=year,
+        title=title,
+        dry_run=dry_run,
+        max_bytes=settings.import_max_mb * 1024 * 1024,
+    )
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
     now = datetime.now(UTC)
     if args.today:  # noon in the office's zone on the given day
         now = datetime.combine(args.today, time(12), settings.zone).astimezone(UTC)
-    parsed, report = import_file(
+    imported = _import(
         args.file, settings, now=now, year=args.year, title=args.title, dry_run=args.dry_run
     )
+    parsed, report = imported.parsed, imported.report
     if args.json:
         result = parsed.as_json(_)
         if report is not None:
@@ -315,7 +322,7 @@ def cmd_console(
     if demo:
         today = today or DEMO_TODAY
         settings = settings.model_copy(update={"database_url": DEMO_DATABASE})
-        import_file(DEMO_DOCUMENT, settings, now=datetime.combine(today, time(12), settings.zone))
+        _import(DEMO_DOCUMENT, settings, now=datetime.combine(today, time(12), settings.zone))
         out.write(
             _("No TELEGRAM_BOT_TOKEN is set: the demo ledger is in {url}.").format(
                 url=settings.database_url
@@ -356,7 +363,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO, _: Transl
     from bot.app import build_application
 
     _configure_logging()
-    application = build_application(settings)
+    application = build_application(settings, long_running=True)
     stop_signals = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
     if args.webhook:
         token = settings.telegram_bot_token.get_secret_value()

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import SecretStr, field_validator
+from pydantic import PositiveInt, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from nlu.i18n import LANGUAGES
@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     default_language: str = "zh_CN"
     # Telegram user ids that are admins from their first /start ("1,2"): the first 督办员.
     admin_telegram_ids: Annotated[list[int], NoDecode] = []
+    # The largest file `import` reads, in MB; a task list is far smaller.
+    import_max_mb: PositiveInt = 20
 
     @field_validator("timezone")
     @classmethod

@@ -6,6 +6,7 @@ import io
 import subprocess
 import sys
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,6 +14,7 @@ import bot.cli
 from bot.cli import main
 from bot.console import run_console
 from bot.settings import Settings
+from ledger.importing import import_document
 from models.db import make_engine, session_scope
 from models.people import CONSOLE_ID_BASE
 from models.queries import person_named
@@ -23,7 +25,7 @@ from tests.test_bot_support import NOW
 
 @pytest.fixture
 def ledger(database_url: str) -> str:
-    bot.cli.import_file(SEED_004, Settings(_env_file=None, database_url=database_url), now=NOW)
+    import_document(SEED_004, database_url=database_url, now=NOW, zone=ZoneInfo("Asia/Shanghai"))
     return database_url
 
 

@@ -174,3 +174,37 @@ def test_a_revised_document_updates_the_matching_task_and_says_what_changed(
         task = session.exec(select(Task).where(Task.number == "3")).one()
         assert task.due_text == "2025.7" and task.due is not None and task.due.month == 7
     assert counts(engine)[:2] == (plans, tasks)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
+    ledger: str,
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("IMPORT_MAX_MB", "1")
+    big = tmp_path / "big.txt"
+    with big.open("wb") as file:  # sparse: 3 MB of nothing, never read
+        file.truncate(3 * 1024 * 1024)
+    code, out = run("import", str(big))
+    error = capsys.readouterr().err
+    assert (code, out) == (2, "")
+    assert error == "error: big.txt is 3 MB, more than the 1 MB an import may be\n"
+    assert counts(engine) == (0, 0, 0)
+    monkeypatch.setenv("IMPORT_MAX_MB", "20")
+    code, _ = run("import", str(SEED_004), "--today", "2025-03-03")  # a real list still fits
+    assert code == 0
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_document_without_tasks_changes_nothing_and_says_so(
+    dry_run: bool, ledger: str, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notice = tmp_path / "会议通知.txt"
+    notice.write_text("关于召开年度工作会议的通知\n\n请各部室负责人准时参加。\n", encoding="utf-8")
+    code, out = run("import", str(notice), *(["--dry-run"] if dry_run else []))
+    error = capsys.readouterr().err
+    assert (code, out) == (2, "")
+    assert error == "error: no task was found in 会议通知.txt: nothing was imported\n"
+    assert counts(engine) == (0, 0, 0)  # no empty plan left behind

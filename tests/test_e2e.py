@@ -15,17 +15,17 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli import import_file
 from bot.fakegram import html_to_text, user
-from bot.settings import Settings
+from bot.fakegram_http import FakeBotAPIServer
+from ledger.importing import import_document
 from models.db import make_engine, session_scope
 from models.people import create_invite
 from models.queries import person_named
 from tests.conftest import ROOT, SEED_004
-from tests.fake_bot_api_server import FakeBotAPIServer
 
 TOKEN = "123456789:AAE2eFakeTokenNeverLogged_xyz"
 
@@ -37,7 +37,9 @@ def server() -> Iterator[FakeBotAPIServer]:
 
 
 def invitation(url: str, name: str) -> str:
-    import_file(SEED_004, Settings(_env_file=None, database_url=url), now=datetime.now(UTC))
+    import_document(
+        SEED_004, database_url=url, now=datetime.now(UTC), zone=ZoneInfo("Asia/Shanghai")
+    )
     with session_scope(make_engine(url)) as session:
         person = person_named(session, name=name)
         assert person is not None

@@ -1,4 +1,4 @@
-"""A small fake Telegram Bot API server over real HTTP (stdlib only), for end-to-end tests.
+"""A small fake Telegram Bot API server over real HTTP (stdlib only): end-to-end tests, bench.
 
 The bot runs as a separate process (`python -m bot run`) with TELEGRAM_BASE_URL pointing
 here. Updates queued with `push` are handed out by long-polling getUpdates; everything the
