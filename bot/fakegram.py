@@ -51,12 +51,13 @@ _ENTITIES = {"lt", "gt", "amp", "quot"}
 
 
 class BotAPIError(Exception):
-    """An error answer: HTTP status and Telegram's description."""
+    """An error answer: HTTP status, Telegram's description and its parameters (retry_after)."""
 
-    def __init__(self, status: int, description: str) -> None:
+    def __init__(self, status: int, description: str, parameters: JSON | None = None) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
+        self.parameters = parameters
 
 
 def utf16_length(text: str) -> int:
@@ -176,6 +177,8 @@ class FakeBotAPI:
     commands: dict[tuple[str, str], list[JSON]] = field(default_factory=dict)
     chats: dict[int, JSON] = field(default_factory=dict)  # every chat a message came from
     updates: list[JSON] = field(default_factory=list)  # waiting for getUpdates
+    blocked: set[int] = field(default_factory=set)  # chats whose person blocked the bot
+    floods: dict[int, list[int]] = field(default_factory=dict)  # chat -> retry_after to answer
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     # --- the bot's side: answering methods -------------------------------------------------
@@ -204,6 +207,8 @@ class FakeBotAPI:
         except BotAPIError as error:
             call.error = error.description
             body: JSON = {"ok": False, "error_code": error.status, "description": error.description}
+            if error.parameters:
+                body["parameters"] = error.parameters
             return error.status, body
         return 200, {"ok": True, "result": call.result}
 
@@ -215,7 +220,25 @@ class FakeBotAPI:
         known = self.chats.get(chat_id)
         return dict(known) if known else {"id": chat_id, "type": "private"}
 
+    def flood(self, chat_id: int, *, retry_after: int, times: int = 1) -> None:
+        """The next ``times`` messages to ``chat_id`` are refused: 429, retry after N seconds."""
+        self.floods.setdefault(chat_id, []).extend([retry_after] * times)
+
+    def _deliverable(self, chat_id: int) -> None:
+        """Refuse as Telegram does a chat that blocked the bot or that gets too much at once."""
+        if chat_id in self.blocked:
+            raise BotAPIError(403, "Forbidden: bot was blocked by the user")
+        waits = self.floods.get(chat_id)
+        if waits:
+            retry_after = waits.pop(0)
+            raise BotAPIError(
+                429,
+                f"Too Many Requests: retry after {retry_after}",
+                {"retry_after": retry_after},
+            )
+
     def _sendMessage(self, params: JSON) -> JSON:
+        self._deliverable(int(params["chat_id"]))
         text = _visible_text(params)
         _check_markup(params.get("reply_markup"))
         message: JSON = {

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.draft import N_, DraftPlan, LedgerError, Where
-from ledger.grid import Row, Table, find_header, no_table_error, read_table, take_title
+from ledger.grid import Row, Table, find_header, read_table, take_title
 
 
 def read_docx(path: Path) -> DraftPlan:
@@ -76,10 +76,8 @@ def _title(plan: DraftPlan, paragraphs: list[str]) -> None:
 
 def _read_text(paragraphs: list[tuple[Where, str]], path: Path, tables: DraftPlan) -> DraftPlan:
     """A document without task tables, read as an outline of numbered items."""
-    try:
-        from ledger.outline import read_outline
-    except ImportError as error:  # a build without the outline reader reads tables only
-        raise LedgerError(no_table_error()) from error
+    from ledger.outline import read_outline  # lazy: most documents are tables
+
     plan = read_outline(paragraphs, title_hint=path.stem)
     plan.warnings[:0] = tables.warnings
     return plan

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -24,23 +26,33 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session")
-def postgres_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A PostgreSQL 16 server for this test run, with a migrated template database."""
+def postgres_template() -> Iterator[str]:
+    """A PostgreSQL 16 server for this test run, with a migrated template database.
+
+    Its data directory is this run's own: pytest's temp root is shared by every run on the
+    machine and prunes old runs' folders, which would delete a running server's files.
+    """
     if os.environ.get("DUBAN_TEST_POSTGRES") == "0":
         pytest.skip("DUBAN_TEST_POSTGRES=0")
     import pgserver
 
-    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
-    base = server.get_uri()
-    admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text("CREATE DATABASE duban_template"))
-    template = make_engine(base.replace("/postgres?", "/duban_template?"))
-    upgrade(template)
-    template.dispose()
-    yield base
-    admin.dispose()
-    server.cleanup()
+    data = Path(tempfile.mkdtemp(prefix="duban-test-pg-"))
+    try:
+        server = pgserver.get_server(data, cleanup_mode="stop")
+        try:
+            base = server.get_uri()
+            admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text("CREATE DATABASE duban_template"))
+            template = make_engine(base.replace("/postgres?", "/duban_template?"))
+            upgrade(template)
+            template.dispose()
+            yield base
+            admin.dispose()
+        finally:
+            server.cleanup()
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-import types
-from collections.abc import Sequence
 from pathlib import Path
 
 import docx
 import pytest
 
-from ledger.draft import DraftPlan, DraftTask, LedgerError, Where
+from ledger.draft import LedgerError, Where
 from ledger.wordfile import read_docx
 
 HEADER = ["序号", "工作任务", "具体内容", "牵头单位", "责任单位", "责任领导", "完成时限"]
@@ -112,42 +109,20 @@ def test_single_responsible_column_leads_with_its_first_unit(tmp_path: Path) -> 
     assert (task.lead_departments, task.responsible) == (["区住建局"], ["区财政局"])
 
 
-def test_document_without_task_tables_goes_to_the_outline_reader(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seen: list[tuple[Where, str]] = []
-
-    def read_outline(
-        lines: Sequence[tuple[Where, str]], *, title_hint: str | None = None
-    ) -> DraftPlan:
-        seen.extend(lines)
-        return DraftPlan(title=title_hint, tasks=[DraftTask(Where("paragraph", 3), "一项工作")])
-
-    fake = types.ModuleType("ledger.outline")
-    fake.read_outline = read_outline  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "ledger.outline", fake)
+def test_document_without_task_tables_is_read_as_an_outline(tmp_path: Path) -> None:
     path = document(
         tmp_path / "notice.docx",
-        "关于做好2025年工作的通知",
+        "2025年科协工作要点",
         [["姓名", "电话"], ["张三", "123"]],
-        "一、加强党建。",
+        "一、加强政治引领",
+        "1.强化政治意识。推动科技社团党组织发挥政治核心作用。",
+        "2.落实意识形态责任。健全意识形态工作责任制。",
     )
     plan = read_docx(path)
-    assert seen == [
-        (Where("paragraph", 1), "关于做好2025年工作的通知"),
-        (Where("paragraph", 2), "一、加强党建。"),
-    ]
-    assert plan.title == "notice"
-    assert [notice.where for notice in plan.warnings] == [Where("table", 1)]
-
-
-def test_no_tables_and_no_outline_reader_is_an_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "ledger.outline", None)  # import fails
-    path = document(tmp_path / "x.docx", [["姓名", "电话"], ["张三", "123"]])
-    with pytest.raises(LedgerError, match="no header row"):
-        read_docx(path)
+    assert [task.focus for task in plan.tasks] == ["强化政治意识", "落实意识形态责任"]
+    assert [task.category for task in plan.tasks] == ["加强政治引领"] * 2
+    assert [task.where for task in plan.tasks] == [Where("paragraph", 3), Where("paragraph", 4)]
+    assert Where("table", 1) in [notice.where for notice in plan.warnings]  # not a task table
 
 
 def test_task_table_without_tasks_is_an_error(tmp_path: Path) -> None:
