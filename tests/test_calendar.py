@@ -1,13 +1,28 @@
-"""The one calendar: working days and 调休 in 2025, 2026 and 2027, and what a week spans."""
+"""The one calendar: working days and 调休 in 2025..2027, what a week spans, `bot calendar`."""
 
 from __future__ import annotations
 
+import io
+import json
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import time_machine
+from sqlalchemy import Engine
+from sqlmodel import col, select
 
+from bot.cli import main
+from models.calendar_days import (
+    calendar_days,
+    set_calendar_day,
+    stored_calendar_days,
+    unset_calendar_day,
+)
+from models.db import make_engine, session_scope, upgrade
+from models.tables import AuditEvent
 from nlu.calendar import (
     BUILT_IN,
     HolidayRun,
@@ -19,6 +34,7 @@ from nlu.calendar import (
     week_window,
 )
 from nlu.deadline import parse_deadline
+from tests.conftest import NOW
 
 
 def day(text: str) -> date:
@@ -226,3 +242,202 @@ def test_this_week_as_a_deadline_is_sunday_once_friday_has_passed() -> None:
     assert deadline_week_end(saturday, 1) == day("2025-06-06")
     assert deadline_week_end(day("2025-05-30")) == day("2025-05-30")
     assert week_window(saturday) == (day("2025-05-26"), saturday + timedelta(days=1))
+
+
+# --- the days an admin sets, in the database ----------------------------------------------
+
+
+def test_days_set_by_hand_are_stored_updated_and_removed(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        set_calendar_day(session, day=day("2027-02-20"), workday=True, note="调休", now=NOW)
+        set_calendar_day(session, day=day("2028-01-29"), workday=True, note="", now=NOW)
+        set_calendar_day(session, day=day("2027-02-11"), workday=True, note="", now=NOW)
+    with session_scope(engine) as session:  # setting a day again changes it
+        set_calendar_day(session, day=day("2027-02-11"), workday=False, note="春节", now=NOW)
+    with session_scope(engine) as session:
+        rows = calendar_days(session, year=2027)
+        assert [(r.day, r.workday, r.note) for r in rows] == [
+            (day("2027-02-11"), False, "春节"),
+            (day("2027-02-20"), True, "调休"),
+        ]
+        assert rows[0].updated_at == NOW
+        calendar = WorkCalendar(calendar_days(session))
+    assert calendar.is_workday(day("2027-02-20")) and not calendar.is_workday(day("2027-02-11"))
+    assert calendar.year_info(2028).overrides == 1
+    with session_scope(engine) as session:
+        removed = unset_calendar_day(session, day=day("2027-02-20"), now=NOW)
+        assert removed is not None and removed.note == "调休"
+        assert unset_calendar_day(session, day=day("2027-02-20"), now=NOW) is None
+    with session_scope(engine) as session:
+        assert [r.day for r in calendar_days(session)] == [day("2027-02-11"), day("2028-01-29")]
+        actions = [e.action for e in session.exec(select(AuditEvent).order_by(col(AuditEvent.id)))]
+    assert actions == ["calendar.set"] * 4 + ["calendar.unset"]
+
+
+def test_reading_the_stored_days_creates_no_database(tmp_path: Path) -> None:
+    missing = tmp_path / "none" / "ledger.sqlite"
+    assert stored_calendar_days(f"sqlite:///{missing}") is None
+    assert not missing.parent.exists()
+    assert stored_calendar_days("postgresql://nobody@127.0.0.1:1/none") is None  # no server
+    old = tmp_path / "old.sqlite"
+    old_engine = make_engine(f"sqlite:///{old}")
+    upgrade(old_engine, "0002")  # a ledger from before the calendar table
+    old_engine.dispose()
+    assert stored_calendar_days(f"sqlite:///{old}") is None
+
+
+def test_the_stored_days_are_read_from_a_database_that_has_them(
+    database_url: str, engine: Engine
+) -> None:
+    with session_scope(engine) as session:
+        set_calendar_day(session, day=day("2027-02-20"), workday=True, note="调休", now=NOW)
+    rows = stored_calendar_days(database_url)
+    assert rows is not None and [(r.day, r.workday) for r in rows] == [(day("2027-02-20"), True)]
+
+
+# --- python -m bot calendar -----------------------------------------------------------------
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+@pytest.fixture
+def ledger(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "en")
+    return database_url
+
+
+def test_calendar_show_2027_gives_the_computed_holidays_and_how_to_enter_tiaoxiu(
+    ledger: str,
+) -> None:
+    code, out = run("calendar", "show", "2027")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == (
+        "2027: statutory holidays computed without make-up working days (holidays package)."
+    )
+    assert "  2027-01-01 Fri: New Year's Day (1 day)" in lines
+    assert "  2027-02-05 Fri – 2027-02-10 Wed: Spring Festival (6 days)" in lines
+    assert "  2027-10-01 Fri – 2027-10-05 Tue: National Day (5 days)" in lines
+    makeup = lines.index("Make-up working days (调休):")
+    assert lines[makeup + 1] == "  not known yet"
+    assert lines[-1].startswith("The make-up working days (调休) of 2027 are not known yet.")
+    assert "python -m bot calendar set 2027-MM-DD workday --note 调休" in lines[-1]
+
+
+def test_calendar_show_2026_follows_the_official_notice(ledger: str) -> None:
+    code, out = run("calendar", "show", "2026")
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "2026: official holiday notice (chinesecalendar)."
+    assert "  2026-10-01 Thu – 2026-10-07 Wed: National Day (7 days)" in lines
+    assert "  2026-02-14 Sat  Spring Festival" in lines
+    assert "not known yet" not in out
+
+
+def test_calendar_set_unset_and_show_with_an_admins_days(ledger: str, engine: Engine) -> None:
+    assert run("calendar", "set", "2027-02-14", "workday", "--note", "调休") == (
+        0,
+        "2027-02-14 Sun is now a working day.\n",
+    )
+    assert run("calendar", "set", "2027-02-11", "holiday", "--note", "春节") == (
+        0,
+        "2027-02-11 Thu is now a day off.\n",
+    )
+    code, out = run("calendar", "show", "2027")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].endswith("(holidays package), plus 2 days set by an admin.")
+    assert "  2027-02-05 Fri – 2027-02-11 Thu: Spring Festival, 春节 (7 days)" in lines
+    assert lines[lines.index("Make-up working days (调休):") + 1] == "  2027-02-14 Sun  调休"
+    admin = lines.index("Set by an admin:")
+    assert lines[admin + 1 : admin + 3] == [
+        "  2027-02-11 Thu  holiday  春节",
+        "  2027-02-14 Sun  workday  调休",
+    ]
+    assert "not known yet" not in out
+    assert run("calendar", "unset", "2027-02-14")[1] == (
+        "2027-02-14 Sun follows the built-in calendar again: a day off.\n"
+    )
+    assert run("calendar", "unset", "2027-02-14")[1] == (
+        "2027-02-14 Sun was not set by hand; nothing changed.\n"
+    )
+    with session_scope(engine) as session:
+        assert [r.day for r in calendar_days(session)] == [day("2027-02-11")]
+
+
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        (("set", "2027-02-30", "workday"), "error: not a date (YYYY-MM-DD): 2027-02-30"),
+        (
+            ("set", "2027-02-20", "weekday"),
+            "error: not a kind of day (workday or holiday): weekday",
+        ),
+        (("set", "2027-02-20", "workday", "--note", "调" * 201), "error: the note is too long"),
+        (("unset", "tomorrow"), "error: not a date (YYYY-MM-DD): tomorrow"),
+        (("show", "next"), "error: not a year: next"),
+    ],
+)
+def test_bad_calendar_input_gets_one_line_exit_code_2_and_changes_nothing(
+    argv: tuple[str, ...],
+    error: str,
+    ledger: str,
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out = run("calendar", *argv)
+    err = capsys.readouterr().err
+    assert (code, out) == (2, "") and err.startswith(error) and err.count("\n") == 1
+    with session_scope(engine) as session:
+        assert calendar_days(session) == []
+
+
+def test_bad_calendar_input_is_refused_in_the_users_language(
+    ledger: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "zh_CN")
+    assert run("calendar", "set", "2027-02-20", "上班") == (2, "")
+    assert capsys.readouterr().err == "错误：不是有效的类型（workday 或 holiday）：上班\n"
+
+
+@pytest.mark.parametrize(
+    ("now", "year"),
+    [
+        (datetime(2027, 6, 1, 4, 0, tzinfo=UTC), 2027),
+        (datetime(2026, 12, 31, 17, 0, tzinfo=UTC), 2027),  # already 2027 in Shanghai
+        (datetime(2026, 12, 31, 15, 0, tzinfo=UTC), 2026),
+    ],
+)
+def test_calendar_show_without_a_year_shows_this_year_in_the_offices_zone(
+    now: datetime, year: int, ledger: str
+) -> None:
+    with time_machine.travel(now, tick=False):
+        code, out = run("calendar", "show")
+    assert code == 0 and out.startswith(f"{year}: ")
+
+
+def test_parse_date_reads_across_new_year_and_uses_the_days_an_admin_set(ledger: str) -> None:
+    assert run("parse-date", "下周五", "--today", "2026-12-28")[1].startswith("due=2027-01-08 ")
+    assert run("parse-date", "3个工作日内", "--today", "2026-12-30")[1].startswith(
+        "due=2027-01-05 "
+    )
+    assert run("parse-date", "3个工作日内", "--today", "2027-02-18")[1].startswith(
+        "due=2027-02-23 "
+    )
+    run("calendar", "set", "2027-02-20", "workday", "--note", "调休")
+    assert run("parse-date", "3个工作日内", "--today", "2027-02-18")[1].startswith(
+        "due=2027-02-22 "
+    )
+
+
+def test_parse_date_without_a_database_uses_the_built_in_calendar_and_creates_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "data" / "duban.sqlite"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{missing}")
+    code, out = run("parse-date", "3个工作日内", "--today", "2027-02-18", "--json")
+    assert code == 0 and json.loads(out)["due"] == "2027-02-23"
+    assert not missing.parent.exists()
