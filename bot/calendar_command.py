@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, date, datetime
-from typing import Any, TextIO
+from typing import TextIO
 
 from bot.settings import Settings
 from models.calendar_days import set_calendar_day, stored_calendar_days, unset_calendar_day
@@ -29,7 +29,9 @@ SOURCES = {
 }
 
 
-def add_calendar_parser(commands: Any, _: Translate) -> None:
+def add_calendar_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], _: Translate
+) -> None:
     """The `calendar` sub-command and its actions, on the CLI's sub-parsers."""
     calendar = commands.add_parser("calendar", help=_("working days: holidays and 调休"))
     actions = calendar.add_subparsers(dest="calendar_command", required=True, metavar="ACTION")
@@ -100,7 +102,8 @@ def year_lines(calendar: WorkCalendar, year: int, _: Translate) -> list[str]:
     """A year as `calendar show` prints it: where its data comes from, holidays, 调休, overrides."""
     info = calendar.year_info(year)
     lines = [_source_line(info, _), _("Holidays:")]
-    for run in calendar.holidays(year):
+    runs = calendar.holidays(year)
+    for run in runs:
         # dict.fromkeys: an admin's note 春节 beside the built-in Spring Festival shows once.
         names = _(", ").join(dict.fromkeys(_(name) for name in run.names)) or _("holiday")
         if run.days == 1:
@@ -113,7 +116,7 @@ def year_lines(calendar: WorkCalendar, year: int, _: Translate) -> list[str]:
                 count=run.days,
             )
         lines.append("  " + line)
-    if len(lines) == 2:
+    if not runs:
         lines.append("  " + _("none"))
     lines.append(_("Make-up working days (调休):"))
     makeup = calendar.makeup_days(year)
