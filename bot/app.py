@@ -7,7 +7,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -28,6 +28,7 @@ from handlers import admin, onboarding, todos
 from handlers.common import ADDRESSED_TO_ME, SERVICES_KEY, Context, Services, on_error
 from models.db import make_engine, upgrade
 from nlu.i18n import N_, translator
+from scheduler.calendar_notice import send_calendar_notice
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ def build_application(
         admin_telegram_ids=frozenset(settings.admin_telegram_ids),
     )
     _register(application)
+    _schedule(application, settings)
     return application
 
 
@@ -131,6 +133,31 @@ def _register(application: BotApplication) -> None:
         ]
     )
     application.add_error_handler(on_error)
+
+
+# Daily jobs run at this time in the office's zone, inside office hours.
+CALENDAR_NOTICE_AT = time(9, 0)
+
+
+def _schedule(application: BotApplication, settings: Settings) -> None:
+    """The daily jobs; the JobQueue runs them once the application starts (tests never start it)."""
+    assert application.job_queue is not None  # installed with python-telegram-bot[job-queue]
+    application.job_queue.run_daily(
+        _calendar_notice,
+        CALENDAR_NOTICE_AT.replace(tzinfo=settings.zone),
+        name="calendar-notice",
+    )
+
+
+async def _calendar_notice(context: Context) -> None:
+    svc = services_of(context.application)
+    await send_calendar_notice(
+        context.bot,
+        svc.engine,
+        now=svc.now(),
+        zone=svc.zone,
+        default_language=svc.default_language,
+    )
 
 
 async def _post_init(application: BotApplication) -> None:

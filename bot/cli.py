@@ -15,11 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
+from bot.calendar_command import add_calendar_parser, cmd_calendar
 from bot.settings import PROJECT_ROOT, Settings
 from ledger.draft import LedgerError
 from ledger.store import FIELD_NAMES
+from models.calendar_days import stored_calendar_days
 from models.db import current_revision, ledger_engine, make_engine, session_scope, upgrade
 from models.queries import TaskView, list_tasks
+from nlu.calendar import WorkCalendar
 from nlu.deadline import parse_deadline
 from nlu.i18n import Translate, translator
 
@@ -76,6 +79,8 @@ def build_parser(_: Translate) -> argparse.ArgumentParser:
     admin_add = admin_commands.add_parser("add", help=_("make a person an admin (督办员)"))
     admin_add.add_argument("name")
 
+    add_calendar_parser(commands, _)
+
     db = commands.add_parser("db", help=_("database schema"))
     db.add_argument("action", choices=["upgrade", "current"])
 
@@ -115,6 +120,8 @@ def _today(settings: Settings, given: date | None) -> date:
 
 
 def cmd_parse_date(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
+    # Working days as the database has them, if there is one; parse-date never creates one.
+    calendar = WorkCalendar(stored_calendar_days(settings.database_url) or ())
     if args.batch:
         for line in sys.stdin:
             if not line.strip():
@@ -122,13 +129,18 @@ def cmd_parse_date(args: argparse.Namespace, settings: Settings, out: TextIO, _:
             item = json.loads(line)
             today = date.fromisoformat(item["today"]) if item.get("today") else None
             deadline = parse_deadline(
-                item["text"], today=_today(settings, today), year=item.get("year")
+                item["text"],
+                today=_today(settings, today),
+                year=item.get("year"),
+                calendar=calendar,
             )
             out.write(json.dumps(deadline.as_json(), ensure_ascii=False) + "\n")
         return 0
     if args.text is None:
         raise SystemExit(_("parse-date: give a TEXT or --batch"))
-    deadline = parse_deadline(args.text, today=_today(settings, args.today), year=args.year)
+    deadline = parse_deadline(
+        args.text, today=_today(settings, args.today), year=args.year, calendar=calendar
+    )
     if args.json:
         _print_json(deadline.as_json(), out)
     else:
@@ -471,6 +483,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             "run": cmd_run,
             "invite": cmd_invite,
             "admin": cmd_admin,
+            "calendar": cmd_calendar,
         }
         return handler[args.command](args, settings, out, _)
     except LedgerError as error:

@@ -53,8 +53,9 @@ from models.db import session_scope
 from models.people import note_private_chat, task_history
 from models.queries import TaskView
 from models.tables import Target, TaskStatus
+from nlu.calendar import period_window
 from nlu.i18n import N_, Translate
-from nlu.intents import Intent, period_bounds, read_intent
+from nlu.intents import Intent, read_intent
 
 PAGE_SIZE = 8
 # Audit events a task's history shows in words (AuditEvent.action).
@@ -120,7 +121,7 @@ def fetch(session: Session, asker: Asker, request: ListRequest, today: date, pag
     if request.kind == TODO:
         return my_tasks(session, person=person, limit=PAGE_SIZE, offset=offset)
     if request.kind == DUE:
-        start, end = period_bounds(request.arg, today)
+        start, end = period_window(request.arg, today)
         return due_tasks(
             session, person=person, start=start, end=end, limit=PAGE_SIZE, offset=offset
         )
@@ -202,7 +203,7 @@ def heading(request: ListRequest, total: int, today: date, _: Translate) -> str:
     if request.kind == TODO:
         title = _("Your open tasks")
     elif request.kind == DUE:
-        start, end = period_bounds(request.arg, today)
+        start, end = period_window(request.arg, today)
         title = _("Due {period} ({start} – {end})").format(
             period=_(PERIOD_NAMES[request.arg]), start=start.isoformat(), end=end.isoformat()
         )

@@ -227,3 +227,18 @@ def task_history(
         .limit(limit)
     ).all()
     return [(event, name) for event, name in reversed(rows)]
+
+
+def reachable_admins(session: Session) -> list[Person]:
+    """Admins the bot can write to: bound to a chat that has not blocked it; by name."""
+    return list(
+        session.exec(
+            select(Person)
+            .where(
+                Person.role == Role.admin,
+                col(Person.telegram_chat_id).is_not(None),
+                col(Person.reachable).is_(True),
+            )
+            .order_by(col(Person.name))
+        )
+    )

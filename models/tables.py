@@ -225,3 +225,12 @@ class AuditEvent(SQLModel, table=True):
     plan_id: int | None = Field(default=None, sa_column=_fk("plan.id", nullable=True))
     task_id: int | None = Field(default=None, sa_column=_fk("task.id", nullable=True))
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class CalendarDay(SQLModel, table=True):
+    """A day an admin set by hand, over the built-in calendar: a 调休 working day or a holiday."""
+
+    day: date = Field(primary_key=True)
+    workday: bool
+    note: str = Field(default="", max_length=200)  # 调休, 春节 …
+    updated_at: datetime = Field(sa_column=_utc())

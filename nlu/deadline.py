@@ -16,9 +16,9 @@ Decisions:
 * ``X前`` on a point (a day, ``底``/``末``, ``下班``) is "by" that point; on a holiday it is "by the
   day before"; on a span (``6月前``, ``2025.12前``, ``上半年前``) it is unknown, because it reads
   both as "before June starts" and "by the end of June".  ``X内`` on a span is "by its end".
-* Weeks run Monday..Sunday.  ``本周内``/``这周`` is "by Friday" (the office week); on a Saturday or
-  Sunday, when that Friday has passed, it is "by this Sunday".  ``下周`` is the range Monday..Friday
-  of next week, ``周五`` (no prefix) the next Friday on or after today.
+* Weeks, months and the rest span what ``nlu.calendar`` says: ``本周内``/``这周`` is "by Friday"
+  (the office week), "by this Sunday" once that Friday has passed; ``下周`` is the range
+  Monday..Friday of next week; ``周五`` (no prefix) is the next Friday on or after today.
 * ``N天/周/个月/年后`` and ``N...内`` (``三年内``) are relative to ``today``: due = today + N, with
   month arithmetic clamped to the month's end (1月31日 + 1个月 = 2月28日).
 * ``月初`` is ``上旬`` (1st..10th); bare ``月中``/``年初``/``年中`` are unknown.
@@ -27,8 +27,8 @@ Decisions:
 * Recurring deadlines are due on the next occurrence on or after ``today``, or on or after January
   1st of the document year when today is earlier; ``每月31日`` clamps to short months' ends.
 * ``6月内`` is "within June"; six months is ``6个月内``.  Counts beyond 10 years (60 months,
-  104 weeks, 366 days, 100 working days) are unknown; working days come from chinesecalendar and
-  are unknown past the years it covers.
+  104 weeks, 366 days, 100 working days) are unknown; working days come from the calendar passed
+  in (``nlu.calendar``: an admin's overrides, the official notices, computed statutory holidays).
 * A clock time is kept (``time``) only when it is unambiguous: with 上午/下午/晚上…, an hour
   >= 12, or a zero-padded hour (``09:30``); ``明天3点`` keeps the day and drops the hour.
 * Continuous keywords (持续, 长期, 常态化, 全年 …) count only when no date or number stands
@@ -42,14 +42,29 @@ Decisions:
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
+from calendar import month_abbr
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from typing import Any, Literal, NamedTuple
 
+from nlu.calendar import (
+    BUILT_IN,
+    WorkCalendar,
+    add_months,
+    deadline_week_end,
+    half_year_window,
+    monday,
+    month_end,
+    month_window,
+    office_week,
+    quarter_window,
+    shift_month,
+    week_window,
+    year_window,
+)
 from nlu.numbers import digit_string, small_chinese_int
 
 Kind = Literal["by", "on", "range", "recurring", "continuous", "relative", "unknown"]
@@ -82,6 +97,7 @@ class _Ctx(NamedTuple):
     today: date
     year: int | None  # the document's year
     base: int  # the year for year-less dates
+    calendar: WorkCalendar  # working days, for 工作日
 
 
 class _Hit(NamedTuple):
@@ -92,12 +108,7 @@ class _Hit(NamedTuple):
     recurrence: str | None = None
 
 
-# ---------------------------------------------------------------- calendar helpers
-
-
-def _month_end(y: int, m: int) -> date:
-    """The last day of month m of year y."""
-    return date(y, m, calendar.monthrange(y, m)[1])
+# ---------------------------------------------------------------- dates
 
 
 def _day(y: int, m: int, d: int) -> date | None:
@@ -108,55 +119,17 @@ def _day(y: int, m: int, d: int) -> date | None:
         return None
 
 
-def _shift_month(y: int, m: int, k: int) -> tuple[int, int]:
-    """Month m of year y moved k months."""
-    n = y * 12 + (m - 1) + k
-    return n // 12, n % 12 + 1
-
-
-def _add_months(d: date, k: int) -> date:
-    """d plus k months, clamped to the target month's end."""
-    y, m = _shift_month(d.year, d.month, k)
-    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
-
-
-def _monday(d: date) -> date:
-    """The Monday of d's week."""
-    return d - timedelta(days=d.isoweekday() - 1)
-
-
 def _next_monthly(anchor: date, months: tuple[int, ...], day: int | None) -> date:
     """The first given-day (None: month end, clamped) of one of ``months`` on/after anchor."""
     for k in range(13):
-        y, m = _shift_month(anchor.year, anchor.month, k)
+        y, m = shift_month(anchor.year, anchor.month, k)
         if m not in months:
             continue
-        last = calendar.monthrange(y, m)[1]
+        last = month_end(y, m).day
         cand = date(y, m, last if day is None else min(day, last))
         if cand >= anchor:
             return cand
     raise AssertionError("unreachable: every month list repeats within 13 months")
-
-
-def _is_workday(d: date) -> bool | None:
-    """Whether d is a Chinese working day, None outside chinesecalendar's years."""
-    import chinese_calendar  # lazy: only the 工作日 rules need it
-
-    try:
-        return bool(chinese_calendar.is_workday(d))
-    except NotImplementedError:
-        return None
-
-
-def _add_workdays(d: date, n: int) -> date | None:
-    """The n-th working day after d."""
-    while n > 0:
-        d += timedelta(days=1)
-        work = _is_workday(d)
-        if work is None:
-            return None
-        n -= work
-    return d
 
 
 # ---------------------------------------------------------------- holidays
@@ -453,7 +426,7 @@ def _month_hit(y: int, m: int, part: str | None) -> _Hit | None:
     """Month m of year y, whole or a part of it (上旬, 底, …)."""
     if not 1 <= m <= 12:
         return None
-    first, last = date(y, m, 1), _month_end(y, m)
+    first, last = month_window(y, m)
     if part in _PARTS:
         a, b = _PARTS[part]
         return _Hit(date(y, m, a), date(y, m, b) if b else last, "range", False)
@@ -463,7 +436,7 @@ def _month_hit(y: int, m: int, part: str | None) -> _Hit | None:
 def _absolute(rest: str, y: int, explicit: bool, by: bool) -> _Hit | None:
     """Calendar phrases inside year y: 年底, 上半年, 3季度, 6月中旬, 5月20日, 春节."""
     if not rest:
-        return _Hit(date(y, 1, 1), date(y, 12, 31), "by", False) if explicit else None
+        return _Hit(*year_window(y), "by", False) if explicit else None
     if m := _A_DAY.fullmatch(rest):
         d = _day(y, int(m.group(1)), int(m.group(2)))
         return _Hit(d, d, "on", True) if d else None
@@ -472,15 +445,15 @@ def _absolute(rest: str, y: int, explicit: bool, by: bool) -> _Hit | None:
     if m := _A_YEAR_END.fullmatch(rest):
         if not (m.group(1) or explicit):
             return None
-        return _Hit(date(y, 1, 1), date(y, 12, 31), "by", True)
+        return _Hit(*year_window(y), "by", True)
     if m := _A_HALF.fullmatch(rest):
-        lo = date(y, 1 if m.group(1) == "上" else 7, 1)
-        return _span(lo, _month_end(y, lo.month + 5), m.group(2))
+        return _span(*half_year_window(y, 1 if m.group(1) == "上" else 2), m.group(2))
     if m := _A_QUARTER.fullmatch(rest):
         q = int(m.group(1) or m.group(2))
-        return _span(date(y, 3 * q - 2, 1), _month_end(y, 3 * q), m.group(3))
+        return _span(*quarter_window(y, q), m.group(3))
     if m := _A_FIRST_QUARTERS.fullmatch(rest):
-        return _Hit(date(y, 1, 1), _month_end(y, 3 * int(m.group(1))), "range", False)
+        last = quarter_window(y, int(m.group(1)))[1]
+        return _Hit(date(y, 1, 1), last, "range", False)
     if m := _HOLIDAY.fullmatch(rest):
         day = _holiday(m.group(1) or m.group(2), y)
         if day is None:
@@ -526,7 +499,7 @@ def _count(body: str, ctx: _Ctx) -> _Hit | None:
         if unit == "月":
             due = today + timedelta(days=15)
         elif unit == "年":
-            due = _add_months(today, 6)
+            due = add_months(today, 6)
         else:
             return None
     else:
@@ -536,22 +509,16 @@ def _count(body: str, ctx: _Ctx) -> _Hit | None:
         if n > _COUNT_LIMITS[unit]:
             return None  # 292年后
         if unit == "工作日":
-            due = _add_workdays(today, n)
+            due = ctx.calendar.add_workdays(today, n)
         elif unit in ("天", "日"):
             due = today + timedelta(days=n)
         elif unit == "月":
-            due = _add_months(today, n)
+            due = add_months(today, n)
         elif unit == "年":
-            due = _add_months(today, 12 * n)
+            due = add_months(today, 12 * n)
         else:
             due = today + timedelta(weeks=n)
     return _Hit(due, due, "relative", True) if due else None
-
-
-def _this_week_end(today: date, weeks: int) -> date:
-    """Friday of the week ``weeks`` from today's; Sunday when today is past this Friday."""
-    friday = _monday(today) + timedelta(weeks=weeks, days=4)
-    return friday if friday >= today else friday + timedelta(days=2)
 
 
 def _relative(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
@@ -567,40 +534,40 @@ def _relative(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
         if m.group(1) is None:  # 周三: the next one, today included
             d = today + timedelta(days=(wd - today.isoweekday()) % 7)
         else:
-            d = _monday(today) + timedelta(weeks=_OFFSETS[m.group(1)], days=wd - 1)
+            d = monday(today) + timedelta(weeks=_OFFSETS[m.group(1)], days=wd - 1)
         return _Hit(d, d, "relative", True)
     if m := _R_WEEK.fullmatch(body):
         which, end = m.group(1), m.group(2)
         if which is None and end is None:
             return None
         weeks = _OFFSETS[which] if which else 0
-        monday = _monday(today) + timedelta(weeks=weeks)
         if end == "末":
             if by:  # 周末前: by the Friday before the weekend
-                friday = monday + timedelta(days=4)
+                friday = office_week(today, weeks)[1]
                 return _Hit(friday, friday, "by", True)
-            return _Hit(monday + timedelta(days=5), monday + timedelta(days=6), "range", False)
+            sunday = week_window(today, weeks)[1]
+            return _Hit(sunday - timedelta(days=1), sunday, "range", False)
         if end is None and weeks > 0:  # 下周: next working week
-            return _Hit(monday, monday + timedelta(days=4), "range", False)
-        due = _this_week_end(today, weeks)
+            return _Hit(*office_week(today, weeks), "range", False)
+        due = deadline_week_end(today, weeks)
         return _Hit(due, due, "by", True)
     if m := _R_MONTH.fullmatch(body):
         which, part, day = m.group(1), m.group(2), m.group(3)
         if which is None and (part is None or day):
             return None
-        y, mo = _shift_month(today.year, today.month, _OFFSETS[which.rstrip("个")] if which else 0)
+        y, mo = shift_month(today.year, today.month, _OFFSETS[which.rstrip("个")] if which else 0)
         if day:
             named = _day(y, mo, int(day))
             return _Hit(named, named, "relative", True) if named else None
         return _month_hit(y, mo, part)
     if m := _R_QUARTER.fullmatch(body):
         q = (today.month - 1) // 3 + _OFFSETS[m.group(1).rstrip("个")]
-        y, mo = _shift_month(today.year, 3 * q + 1, 0)
-        return _span(date(y, mo, 1), _month_end(y, mo + 2), m.group(2))
+        y, mo = shift_month(today.year, 3 * q + 1, 0)
+        return _span(*quarter_window(y, (mo - 1) // 3 + 1), m.group(2))
     if m := _R_MONTH_DAY.fullmatch(body):
         n = int(m.group(1))
         for k in range(13):  # 15日: the next 15th, today included; 31日 skips short months
-            y, mo = _shift_month(today.year, today.month, k)
+            y, mo = shift_month(today.year, today.month, k)
             cand = _day(y, mo, n)
             if cand and cand >= today:
                 return _Hit(cand, cand, "relative", True)
@@ -622,14 +589,7 @@ def _recurring(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
     if unit in ("天", "日") and not rest:
         due, recurrence = anchor, "daily"
     elif unit == "工作日" and not rest:
-        recurrence, due = "workday", anchor
-        for _ in range(30):
-            work = _is_workday(due)
-            if work is None:
-                return None
-            if work:
-                break
-            due += timedelta(days=1)
+        due, recurrence = ctx.calendar.next_workday(anchor), "workday"
     elif unit in ("周", "星期", "礼拜"):
         recurrence = "weekly"
         if rest not in _WEEKLY_DAYS:
@@ -798,10 +758,7 @@ def _fallback(text: str, ctx: _Ctx) -> Deadline | None:
     numeric = re.search(rf"(?<!\d){d.year}{sep}0?{d.month}{sep}0?{d.day}(?!\d)[日号]?", s)
     if numeric:
         rest = s[: numeric.start()] + s[numeric.end() :]
-    elif (
-        re.search(rf"(?<!\d)0?{d.day}(?!\d)", s)
-        and calendar.month_abbr[d.month].lower() in s.lower()
-    ):
+    elif re.search(rf"(?<!\d)0?{d.day}(?!\d)", s) and month_abbr[d.month].lower() in s.lower():
         rest = s
     else:
         return None
@@ -821,12 +778,18 @@ def _key(d: Deadline) -> tuple[Any, ...]:
     return (d.due, d.kind, d.recurrence, d.start, d.time)
 
 
-def parse_deadline(text: str, *, today: date, year: int | None = None) -> Deadline:
-    """Read a deadline phrase; ``year`` is the document's year for year-less dates."""
+def parse_deadline(
+    text: str, *, today: date, year: int | None = None, calendar: WorkCalendar | None = None
+) -> Deadline:
+    """Read a deadline phrase; ``year`` is the document's year for year-less dates.
+
+    ``calendar`` decides working days (工作日) and defaults to the built-in one.
+    """
     unknown = Deadline(text=text, due=None, kind="unknown")
     if year is not None and not (isinstance(year, int) and 1900 <= year <= 2099):
         return unknown  # a garbled document year would date everything wrongly
-    ctx = _Ctx(today, year, year if year is not None else today.year)
+    base = year if year is not None else today.year
+    ctx = _Ctx(today, year, base, calendar if calendar is not None else BUILT_IN)
     try:
         found = _parse_one(text, ctx) or _pieces(text, ctx) or _fallback(text, ctx)
     except (ValueError, OverflowError):  # dates beyond datetime's range

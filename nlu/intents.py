@@ -13,24 +13,22 @@ leader or department, the person's own to-do list, and finally a search.
 
 from __future__ import annotations
 
-import calendar
 import io
 import logging
 import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
 from ledger.names import looks_like_department, normalise_department
+from nlu.calendar import Period
 from nlu.numbers import chinese_to_number
 
 IntentKind = Literal[
     "todo", "due", "overdue", "task", "search", "department", "leader", "help", "unknown"
 ]
-Period = Literal["today", "this_week", "next_week", "this_month", "next_month"]
 
 
 @dataclass(frozen=True)
@@ -364,20 +362,3 @@ def read_intent(
         if terms:
             return Intent("search", terms=terms)
     return UNKNOWN
-
-
-def period_bounds(period: str, today: date) -> tuple[date, date]:
-    """First and last day (inclusive) of ``period`` seen from ``today``; weeks run Mon..Sun."""
-    if period == "today":
-        return today, today
-    if period in ("this_week", "next_week"):
-        monday = today - timedelta(days=today.weekday())
-        if period == "next_week":
-            monday += timedelta(days=7)
-        return monday, monday + timedelta(days=6)
-    if period in ("this_month", "next_month"):
-        year, month = today.year, today.month
-        if period == "next_month":
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-    raise ValueError(f"unknown period: {period!r}")

@@ -6,11 +6,10 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date
 
 import pytest
 
-from nlu.intents import Intent, period_bounds, read_intent
+from nlu.intents import Intent, read_intent
 
 LEADERS = ("郑昌盛", "陈汉平", "王五")
 DEPARTMENTS = ("学会部", "普及部（中心）", "办公室", "市科技馆", "组宣部")
@@ -157,33 +156,6 @@ def test_an_ambiguous_typo_or_department_is_not_guessed() -> None:
 def test_known_names_stay_whole_in_search_terms() -> None:
     intent = read_intent("关于郑昌盛主持的科协讲堂", leaders=LEADERS)
     assert intent == search("郑昌盛", "主持", "科协", "讲堂")
-
-
-MONDAY = date(2025, 3, 3)
-
-
-@pytest.mark.parametrize(
-    ("period", "today", "first", "last"),
-    [
-        ("today", MONDAY, "2025-03-03", "2025-03-03"),
-        ("this_week", MONDAY, "2025-03-03", "2025-03-09"),
-        ("this_week", date(2025, 3, 9), "2025-03-03", "2025-03-09"),  # Sunday ends the week
-        ("next_week", date(2025, 3, 5), "2025-03-10", "2025-03-16"),
-        ("next_week", date(2025, 12, 29), "2026-01-05", "2026-01-11"),
-        ("this_month", date(2024, 2, 10), "2024-02-01", "2024-02-29"),
-        ("next_month", date(2025, 1, 31), "2025-02-01", "2025-02-28"),
-        ("next_month", date(2025, 12, 15), "2026-01-01", "2026-01-31"),
-    ],
-)
-def test_period_bounds_are_inclusive_and_weeks_run_monday_to_sunday(
-    period: str, today: date, first: str, last: str
-) -> None:
-    assert period_bounds(period, today) == (date.fromisoformat(first), date.fromisoformat(last))
-
-
-def test_period_bounds_refuses_an_unknown_period() -> None:
-    with pytest.raises(ValueError):
-        period_bounds("last_year", MONDAY)
 
 
 def test_questions_that_need_no_search_never_load_jieba() -> None:
