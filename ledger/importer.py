@@ -17,6 +17,7 @@ from typing import Any
 from ledger.draft import N_, DraftPlan, DraftTask, LedgerError, Notice, Translate, Where
 from ledger.names import normalise_department, strip_title
 from ledger.textfile import decode
+from nlu.calendar import BUILT_IN, WorkCalendar
 from nlu.deadline import Deadline, parse_deadline
 from nlu.targets import Target, extract_targets
 
@@ -141,6 +142,7 @@ def finish(
     today: date,
     year: int | None = None,
     title: str | None = None,
+    calendar: WorkCalendar = BUILT_IN,
 ) -> ParsedPlan:
     """Read deadlines and targets, normalise names, and warn about what is missing."""
     plan_year = year if year is not None else draft.year
@@ -153,7 +155,7 @@ def finish(
     )
     deadlines: dict[str, Deadline] = {}  # a list repeats a few deadline texts many times
     plan.tasks = [
-        _finish_task(draft_task, deadlines, today=today, year=plan_year)
+        _finish_task(draft_task, deadlines, today=today, year=plan_year, calendar=calendar)
         for draft_task in draft.tasks
     ]
     for task in plan.tasks:
@@ -168,13 +170,18 @@ def _unique(names: Iterable[str]) -> list[str]:
 
 
 def _finish_task(
-    task: DraftTask, deadlines: dict[str, Deadline], *, today: date, year: int | None
+    task: DraftTask,
+    deadlines: dict[str, Deadline],
+    *,
+    today: date,
+    year: int | None,
+    calendar: WorkCalendar,
 ) -> ParsedTask:
     due_text = (task.due_text or "").strip()
     deadline = deadlines.get(due_text)
     if deadline is None:
         deadline = deadlines[due_text] = (
-            parse_deadline(due_text, today=today, year=year)
+            parse_deadline(due_text, today=today, year=year, calendar=calendar)
             if due_text
             else Deadline(text="", due=None, kind="unknown")
         )
@@ -230,9 +237,17 @@ def _missing(task: ParsedTask) -> list[Notice]:
 
 
 def read_document(
-    path: Path, *, today: date, year: int | None = None, title: str | None = None
+    path: Path,
+    *,
+    today: date,
+    year: int | None = None,
+    title: str | None = None,
+    calendar: WorkCalendar = BUILT_IN,
 ) -> ParsedPlan:
-    """Read the file at ``path``; LedgerError if it is missing or not a task document."""
+    """Read the file at ``path``; LedgerError if it is missing or not a task document.
+
+    ``calendar`` is the office's working days, for deadlines such as 3个工作日内.
+    """
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -247,4 +262,5 @@ def read_document(
         today=today,
         year=year,
         title=title,
+        calendar=calendar,
     )

@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 from ledger.draft import N_, LedgerError
 from ledger.importer import ParsedPlan, read_document
 from ledger.store import ImportReport, apply_plan
+from models.calendar_days import stored_calendar_days
 from models.db import ledger_engine, session_scope
+from nlu.calendar import WorkCalendar
 
 # A task list is a few hundred kilobytes; anything far larger is the wrong file.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -64,7 +66,10 @@ def import_document(
     LedgerError (and no change) for a file too large, unreadable, or holding no task.
     """
     check_size(path, max_bytes=max_bytes)
-    parsed = read_document(path, today=now.astimezone(zone).date(), year=year, title=title)
+    # The admin's 调休 days, when the ledger exists already: 3个工作日内 counts them.
+    calendar = WorkCalendar(stored_calendar_days(database_url) or ())
+    today = now.astimezone(zone).date()
+    parsed = read_document(path, today=today, year=year, title=title, calendar=calendar)
     if not parsed.tasks:
         raise LedgerError(N_("no task was found in {path}: nothing was imported"), path=path.name)
     if dry_run:

@@ -208,3 +208,20 @@ def test_a_document_without_tasks_changes_nothing_and_says_so(
     assert (code, out) == (2, "")
     assert error == "error: no task was found in 会议通知.txt: nothing was imported\n"
     assert counts(engine) == (0, 0, 0)  # no empty plan left behind
+
+
+def test_an_import_counts_working_days_with_the_admins_make_up_days(
+    ledger: str, tmp_path: Path
+) -> None:
+    plan = tmp_path / "慰问.csv"
+    plan.write_text(
+        "序号,主要任务,牵头单位,责任领导,完成时限\n1,做好春节前走访慰问,办公室,张三,3个工作日内\n",
+        encoding="utf-8",
+    )
+    # From Friday 12 February 2027: Monday 15, 16 and 17 are three working days.
+    code, out = run("import", str(plan), "--dry-run", "--json", "--today", "2027-02-12")
+    assert code == 0 and json.loads(out)["tasks"][0]["due"] == "2027-02-17"
+    code, _ = run("calendar", "set", "2027-02-14", "workday", "--note", "调休")
+    assert code == 0
+    code, out = run("import", str(plan), "--dry-run", "--json", "--today", "2027-02-12")
+    assert code == 0 and json.loads(out)["tasks"][0]["due"] == "2027-02-16"
