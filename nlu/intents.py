@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
-from ledger.names import looks_like_department, normalise_department
+from nlu.names import looks_like_department, normalise_department
 from nlu.numbers import chinese_to_number
 
 IntentKind = Literal[
