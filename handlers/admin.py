@@ -9,13 +9,13 @@ from handlers.common import (
     Asker,
     Context,
     Services,
-    esc,
     identify,
     is_private,
     reply,
     services,
     stranger_reply,
 )
+from ledger.render import esc
 from models.db import session_scope
 from models.people import INVITE_LIFETIME, create_invite, person_for_invite
 from nlu.i18n import Translate

@@ -1,12 +1,12 @@
 """What every handler shares: who is asking, their language, and how to answer within limits.
 
 One message splitter (Telegram's 4096 characters), one keyboard builder (64 bytes of callback
-data), one escaping rule (html.escape on every piece of ledger text), one shape of paging data.
+data), one shape of paging data. Ledger text is escaped by ledger.render's esc, the one rule
+for the chat and the digests alike.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -136,11 +136,6 @@ def not_bound_short(_: Translate) -> str:
 
 
 # --- text -----------------------------------------------------------------------------------
-
-
-def esc(text: object) -> str:
-    """Ledger text made safe for parse_mode HTML."""
-    return html.escape(str(text), quote=False)
 
 
 def _units(text: str) -> int:

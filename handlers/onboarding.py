@@ -9,7 +9,6 @@ from handlers.common import (
     Asker,
     Context,
     asker_or_explain,
-    esc,
     identify,
     is_private,
     keyboard,
@@ -21,6 +20,7 @@ from handlers.common import (
     stranger_reply,
     stranger_translator,
 )
+from ledger.render import esc
 from models.db import session_scope
 from models.people import (
     Redeemed,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,7 +21,6 @@ from handlers.common import (
     PageRef,
     Services,
     asker_or_explain,
-    esc,
     identify,
     is_private,
     keyboard,
@@ -36,9 +34,9 @@ from handlers.common import (
     without_mention,
 )
 from handlers.onboarding import help_text
-from ledger.store import FIELD_NAMES
+from ledger import render
+from ledger.render import esc
 from models.access import (
-    COUNT_CAP,
     Page,
     due_tasks,
     known_names,
@@ -51,40 +49,17 @@ from models.access import (
 )
 from models.db import session_scope
 from models.people import note_private_chat, task_history
-from models.queries import TaskView
-from models.tables import Target, TaskStatus
 from nlu.i18n import N_, Translate
 from nlu.intents import Intent, period_bounds, read_intent
 
 PAGE_SIZE = 8
-# Audit events a task's history shows in words (AuditEvent.action).
-ACTION_NAMES = {
-    "task.imported": N_("imported from the task list"),
-    "task.revised": N_("changed by a revised task list: {fields}"),
-    "task.cancelled": N_("no longer in the revised task list: cancelled"),
-}
 PAGE_DATA = r"^pg:"
-TITLE_WIDTH = 30
 
 # Lists that can be paged: the kind in a ListRequest and in the ‹ › buttons' data.
 TODO, DUE, OVERDUE, SEARCH, DEPARTMENT, LEADER = "todo", "due", "overdue", "search", "dept", "lead"
 KINDS = (TODO, DUE, OVERDUE, SEARCH, DEPARTMENT, LEADER)
 FOR_OVERSEERS = (DEPARTMENT, LEADER)  # leaders and admins only
 
-STATUS_NAMES: dict[str, str] = {
-    TaskStatus.open: N_("open"),
-    TaskStatus.in_progress: N_("in progress"),
-    TaskStatus.pending_review: N_("awaiting review"),
-    TaskStatus.done: N_("done"),
-    TaskStatus.cancelled: N_("cancelled"),
-}
-PERIOD_NAMES = {
-    "today": N_("today"),
-    "this_week": N_("this week"),
-    "next_week": N_("next week"),
-    "this_month": N_("this month"),
-    "next_month": N_("next month"),
-}
 # /due's argument in English; Chinese ones (/due 本月) go through read_intent.
 DUE_ARGUMENTS = {
     "today": "today",
@@ -100,7 +75,6 @@ ONLY_OVERSEERS = N_("Only leaders and the office clerk can ask about a departmen
 SOMEONE_ELSES = N_("This list was made for someone else. Ask me yourself to see yours.")
 EXPIRED = N_("This list has expired. Please ask again.")
 NO_LONGER_WORKS = N_("This button no longer works.")
-_LEADING_NUMBER = re.compile(r"^\s*\d+(?:\s*[-、.．]\s*\d+)*\s*[.．、)）]?\s*")
 
 
 @dataclass(frozen=True)
@@ -143,91 +117,30 @@ def fetch(session: Session, asker: Asker, request: ListRequest, today: date, pag
 # --- rendering ------------------------------------------------------------------------------
 
 
-def number_label(view: TaskView, _: Translate) -> str:
-    return _("No. {number}").format(number=view.task.number) if view.task.number else "—"
-
-
-def short_title(view: TaskView, width: int = TITLE_WIDTH) -> str:
-    task = view.task
-    text = " ".join((task.content or task.focus or task.measures or "").split())
-    text = _LEADING_NUMBER.sub("", text)
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _number(value: float) -> str:
-    return f"{value:g}" if abs(value) < 1e15 else f"{value:.0f}"
-
-
-def progress(target: Target) -> str:
-    """巡展 25/40 场 (62%)."""
-    share = f" ({target.achieved / target.value:.0%})" if target.value else ""
-    return (
-        f"{target.metric} {_number(target.achieved)}/{_number(target.value)} {target.unit}{share}"
-    )
-
-
-def deadline(view: TaskView, today: date, _: Translate) -> str:
-    """The deadline and how far off it is; overdue open tasks are marked."""
-    task = view.task
-    if task.due is None:
-        return _("no fixed deadline") + (f" ({esc(task.due_text)})" if task.due_text else "")
-    days = (task.due - today).days
-    text = task.due.isoformat()
-    if task.status in (TaskStatus.done, TaskStatus.cancelled):
-        return text
-    if days < 0:
-        # One message per count that reads differently: English says "1 day", not "1 days".
-        late = _("overdue by 1 day") if days == -1 else _("overdue by {days} days")
-        return text + " ⚠️ " + late.format(days=-days)
-    if days == 0:
-        return text + " ⏰ " + _("due today")
-    left = _("(1 day left)") if days == 1 else _("({days} days left)")
-    return text + " " + left.format(days=days)
-
-
-def status_name(status: str, _: Translate) -> str:
-    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status
-
-
-def task_line(view: TaskView, today: date, _: Translate) -> str:
-    """Two lines for a list: number and title; deadline, status and progress."""
-    details = [deadline(view, today, _), esc(status_name(view.task.status, _))]
-    details += [esc(progress(target)) for target in view.targets[:2]]
-    return f"<b>{esc(number_label(view, _))}</b> {esc(short_title(view))}\n    " + " · ".join(
-        details
-    )
-
-
-def heading(request: ListRequest, total: int, today: date, _: Translate) -> str:
+def heading(request: ListRequest, today: date, _: Translate) -> str:
     if request.kind == TODO:
-        title = _("Your open tasks")
-    elif request.kind == DUE:
-        start, end = period_bounds(request.arg, today)
-        title = _("Due {period} ({start} – {end})").format(
-            period=_(PERIOD_NAMES[request.arg]), start=start.isoformat(), end=end.isoformat()
-        )
-    elif request.kind == OVERDUE:
-        title = _("Overdue tasks")
-    elif request.kind == SEARCH:
-        title = _("Open tasks about {terms}").format(terms="、".join(request.arg.split()))
-    elif request.kind == DEPARTMENT:
-        title = _("Open tasks of {department}").format(department=request.arg)
-    else:
-        title = _("Open tasks led by {leader}").format(leader=request.arg)
-    count = f"{COUNT_CAP}+" if total > COUNT_CAP else str(total)
-    return _("{title}: {count}").format(title=f"<b>{esc(title)}</b>", count=count)
-
-
-def nothing_found(request: ListRequest, _: Translate) -> str:
-    if request.kind == TODO:
-        return _("Nothing open. Well done!")
+        return render.todo_title(_)
     if request.kind == DUE:
-        return _("Nothing falls due then.")
+        return render.due_title(request.arg, today, _)
     if request.kind == OVERDUE:
-        return _("Nothing is overdue.")
+        return render.overdue_title(_)
     if request.kind == SEARCH:
-        return _("No open task matches. Try other words, or /todo for your own list.")
-    return _("No open tasks that you may see.")
+        return render.search_title(request.arg.split(), _)
+    if request.kind == DEPARTMENT:
+        return render.department_title(request.arg, _)
+    return render.leader_title(request.arg, _)
+
+
+def nothing_found(request: ListRequest) -> str:
+    if request.kind == TODO:
+        return render.NOTHING_OPEN
+    if request.kind == DUE:
+        return render.NOTHING_DUE
+    if request.kind == OVERDUE:
+        return render.NOTHING_OVERDUE
+    if request.kind == SEARCH:
+        return render.NOTHING_MATCHES
+    return render.NOTHING_YOU_MAY_SEE
 
 
 def render_list(
@@ -242,66 +155,17 @@ def render_list(
     """A page of a list with its ‹ › buttons; ``arg_key`` is what the buttons carry as arg."""
     _ = asker.translate
     views, total = found
-    lines = [heading(request, total, today, _)]
-    if not views:
-        lines.append(nothing_found(request, _))
-    for view in views:
-        lines.append("")
-        lines.append(task_line(view, today, _))
+    text = render.task_list(
+        heading(request, today, _),
+        views,
+        total=total,
+        nothing=_(nothing_found(request)),
+        today=today,
+        _=_,
+    )
     pages = math.ceil(total / PAGE_SIZE)
     ref = PageRef(request.kind, arg_key, page, asker.id)
-    return "\n".join(lines), keyboard([page_buttons(ref, pages=pages)])
-
-
-def render_task(
-    view: TaskView,
-    history: list[tuple[str, str | None, str, str]],
-    *,
-    today: date,
-    _: Translate,
-) -> str:
-    """One task in full: content, measures, targets and progress, who, and its history."""
-    task = view.task
-    lines = [f"<b>{esc(number_label(view, _))}</b> {esc(view.plan_title)}"]
-    if task.category or task.focus:
-        lines.append(esc(" · ".join(part for part in (task.category, task.focus) if part)))
-
-    def section(title: str, body: str | None) -> None:
-        if body and body.strip():
-            lines.extend(["", f"<b>{esc(title)}</b>"])
-            lines.extend(esc(line) for line in body.strip().splitlines() if line.strip())
-
-    section(_("Content"), task.content)
-    section(_("Measures"), task.measures)
-    deadline_title, status_title = _("Deadline"), _("Status")
-    lines.extend(["", f"<b>{esc(deadline_title)}</b> {deadline(view, today, _)}"])
-    if task.due is not None and task.due_text:
-        lines[-1] += f" ({esc(task.due_text)})"
-    lines.append(f"<b>{esc(status_title)}</b> {esc(status_name(task.status, _))}")
-    if view.targets:
-        targets_title = _("Targets")
-        lines.extend(["", f"<b>{esc(targets_title)}</b>"])
-        lines.extend(f"• {esc(progress(target))}" for target in view.targets)
-    for title, names in (
-        (_("Lead departments"), view.lead_departments),
-        (_("Responsible"), view.responsible),
-        (_("Leaders"), view.leaders),
-    ):
-        if names:
-            lines.append(f"<b>{esc(title)}</b> {esc('、'.join(names))}")
-    history_title = _("History")
-    lines.extend(["", f"<b>{esc(history_title)}</b>"])
-    if not history:
-        lines.append(_("No history yet."))
-    for when, actor, action, detail in history:
-        who = f" · {esc(actor)}" if actor else ""
-        if action in ACTION_NAMES:  # known events say what happened in words; the rest as logged
-            fields = "、".join(_(FIELD_NAMES.get(key, key)) for key in detail.split(",") if key)
-            what, text = _(ACTION_NAMES[action]).format(fields=fields), ""
-        else:
-            what, text = action, f" · {esc(detail[:200])}" if detail else ""
-        lines.append(f"• {when}{who} · {esc(what)}{text}")
-    return "\n".join(lines)
+    return text, keyboard([page_buttons(ref, pages=pages)])
 
 
 # --- answering ------------------------------------------------------------------------------
@@ -359,16 +223,8 @@ def _answer(
                 number=esc(want)
             ), None
         assert view.task.id is not None
-        history = [
-            (
-                event.at.astimezone(svc.zone).strftime("%Y-%m-%d %H:%M"),
-                actor,
-                event.action,
-                event.detail,
-            )
-            for event, actor in task_history(session, task_id=view.task.id)
-        ]
-        return render_task(view, history, today=today, _=_), None
+        history = task_history(session, task_id=view.task.id)
+        return render.task_in_full(view, history, today=today, zone=svc.zone, _=_), None
     if want.kind in FOR_OVERSEERS and not asker.sees_others:
         return _(ONLY_OVERSEERS), None
     found = fetch(session, asker, want, today, 0)
