@@ -111,14 +111,63 @@ def stranger_reply(update: Update, svc: Services) -> str:
     return not_bound_text(_) if is_private(update) else not_bound_short(_)
 
 
-async def asker_or_explain(update: Update, context: Context) -> Asker | None:
-    """The bound person asking; someone unknown is told how to join and gets None."""
+@dataclass(frozen=True)
+class Reply:
+    """What the bot answers: HTML text, and the buttons under it."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A button press answered on the button alone; the pressed message stays as it is."""
+
+    text: str
+    alert: bool = True  # a box to dismiss; False shows a passing toast
+
+
+Respond = Callable[[Session, Asker, Services], Reply]
+RespondToPress = Callable[[Session, Asker, Services], Reply | Notice]
+
+
+async def answer(update: Update, context: Context, respond: Respond) -> None:
+    """Answer a message for whoever sent it; someone unknown is told how to join.
+
+    ``respond`` runs inside the one database session; the reply is sent once it is closed,
+    so no session is held across the network.
+    """
     svc = services(context)
     with session_scope(svc.engine) as session:
         asker = identify(session, update, svc)
-    if asker is None:
-        await reply(update, stranger_reply(update, svc))
-    return asker
+        said = (
+            respond(session, asker, svc)
+            if asker is not None
+            else Reply(stranger_reply(update, svc))
+        )
+    await reply(update, said.text, said.markup)
+
+
+async def answer_press(update: Update, context: Context, respond: RespondToPress) -> None:
+    """Answer a button press for whoever pressed it, as ``answer`` does a message.
+
+    A Notice answers the query; a Reply answers it silently and replaces the pressed message.
+    """
+    query = update.callback_query
+    assert query is not None
+    svc = services(context)
+    with session_scope(svc.engine) as session:
+        asker = identify(session, update, svc)
+        said = (
+            respond(session, asker, svc)
+            if asker is not None
+            else Notice(not_bound_short(stranger_translator(update, svc)))
+        )
+    if isinstance(said, Notice):
+        await query.answer(said.text, show_alert=said.alert)
+        return
+    await query.answer()
+    await show(query, said.text, said.markup)
 
 
 def not_bound_text(_: Translate) -> str:
@@ -133,6 +182,25 @@ def not_bound_text(_: Translate) -> str:
 def not_bound_short(_: Translate) -> str:
     """The same, short enough for a button's notice (200 characters)."""
     return _("I don't know this Telegram account yet. Ask the office clerk for an invitation link.")
+
+
+def help_text(person: Person, _: Translate) -> str:
+    """What this person can ask, by role."""
+    lines = [
+        _("What you can ask me, in plain Chinese or with a command:"),
+        _("• 我的待办 or /todo: your open tasks, soonest deadline first"),
+        _("• 本周到期, 本月到期, 下个月到期 or /due week, /due month, /due next"),
+        _("• 逾期的 or /overdue: tasks past their deadline"),
+        _("• 第12项 or /task 12: one task in full"),
+        _("• 科普大篷车那个任务 or /search 大篷车: find tasks by topic"),
+    ]
+    if person.role in (Role.admin, Role.leader):
+        lines.append(_("• 学会部的任务, 郑昌盛的任务 or /dept 学会部, /leader 郑昌盛"))
+    if person.role == Role.admin:
+        lines.append(_("• /invite NAME [department]: an invitation link for someone"))
+    lines.append(_("• /lang: 中文 / English"))
+    lines.append(_("In a group, mention me or use a command."))
+    return "\n".join(lines)
 
 
 # --- text -----------------------------------------------------------------------------------

@@ -13,27 +13,24 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
 from handlers.common import (
     Asker,
     Context,
+    Notice,
     PageRef,
+    Reply,
     Services,
-    asker_or_explain,
-    identify,
+    answer,
+    answer_press,
+    help_text,
     is_private,
     keyboard,
-    not_bound_short,
     page_buttons,
-    reply,
     services,
-    show,
-    stranger_reply,
-    stranger_translator,
     without_mention,
 )
-from handlers.onboarding import help_text
 from ledger import render
 from ledger.render import esc
 from models.access import (
@@ -151,7 +148,7 @@ def render_list(
     today: date,
     page: int,
     arg_key: str,
-) -> tuple[str, InlineKeyboardMarkup | None]:
+) -> Reply:
     """A page of a list with its ‹ › buttons; ``arg_key`` is what the buttons carry as arg."""
     _ = asker.translate
     views, total = found
@@ -165,7 +162,7 @@ def render_list(
     )
     pages = math.ceil(total / PAGE_SIZE)
     ref = PageRef(request.kind, arg_key, page, asker.id)
-    return text, keyboard([page_buttons(ref, pages=pages)])
+    return Reply(text, keyboard([page_buttons(ref, pages=pages)]))
 
 
 # --- answering ------------------------------------------------------------------------------
@@ -195,14 +192,11 @@ def _arg_of(context: Context, key: str) -> str | None:
 
 async def _ask(update: Update, context: Context, want: ListRequest | str | None) -> None:
     """Answer a list request (or a task number, as str) for whoever sent this update."""
-    svc = services(context)
-    with session_scope(svc.engine) as session:
-        asker = identify(session, update, svc)
-        if asker is None:
-            text, markup = stranger_reply(update, svc), None
-        else:
-            text, markup = _answer(session, context, asker, want, svc)
-    await reply(update, text, markup)
+
+    def respond(session: Session, asker: Asker, svc: Services) -> Reply:
+        return _answer(session, context, asker, want, svc)
+
+    await answer(update, context, respond)
 
 
 def _answer(
@@ -211,22 +205,21 @@ def _answer(
     asker: Asker,
     want: ListRequest | str | None,
     svc: Services,
-) -> tuple[str, InlineKeyboardMarkup | None]:
+) -> Reply:
     _ = asker.translate
     today = svc.today()
     if want is None:
-        return _("I didn't understand that. Try 我的待办, 本周到期, 第12项 or /help."), None
+        return Reply(_("I didn't understand that. Try 我的待办, 本周到期, 第12项 or /help."))
     if isinstance(want, str):
         view = task_by_number(session, person=asker.person, number=want)
         if view is None:
-            return _("I can't find a task numbered {number} that you may see.").format(
-                number=esc(want)
-            ), None
+            text = _("I can't find a task numbered {number} that you may see.")
+            return Reply(text.format(number=esc(want)))
         assert view.task.id is not None
         history = task_history(session, task_id=view.task.id)
-        return render.task_in_full(view, history, today=today, zone=svc.zone, _=_), None
+        return Reply(render.task_in_full(view, history, today=today, zone=svc.zone, _=_))
     if want.kind in FOR_OVERSEERS and not asker.sees_others:
-        return _(ONLY_OVERSEERS), None
+        return Reply(_(ONLY_OVERSEERS))
     found = fetch(session, asker, want, today, 0)
     key = _arg_key(context, want.kind, want.arg, asker.id)
     return render_list(want, found, asker=asker, today=today, page=0, arg_key=key)
@@ -327,66 +320,54 @@ async def _named(update: Update, context: Context, kind: str, usage: str) -> Non
 
 
 async def _usage(update: Update, context: Context, message: str, **values: str) -> None:
-    asker = await asker_or_explain(update, context)
-    if asker is None:
-        return
-    text = asker.translate(message)
-    await reply(update, text.format(**{key: esc(value) for key, value in values.items()}))
+    def respond(session: Session, asker: Asker, svc: Services) -> Reply:
+        text = asker.translate(message)
+        return Reply(text.format(**{key: esc(value) for key, value in values.items()}))
+
+    await answer(update, context, respond)
 
 
 async def text_message(update: Update, context: Context) -> None:
     """Plain text: in a private chat, or addressed to the bot in a group."""
-    message = update.effective_message
-    assert message is not None
-    svc = services(context)
-    with session_scope(svc.engine) as session:
-        asker = identify(session, update, svc)
-        if asker is None:
-            text, markup = stranger_reply(update, svc), None
-        else:
-            if is_private(update) and update.effective_chat is not None:
-                note_private_chat(session, person_id=asker.id, chat_id=update.effective_chat.id)
-            intent = _read(session, without_mention(message))
-            if intent.kind == "help":
-                text, markup = help_text(asker.person, asker.translate), None
-            else:
-                text, markup = _answer(session, context, asker, _request(intent), svc)
-    await reply(update, text, markup)
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and chat is not None
+    private = is_private(update)
+
+    def respond(session: Session, asker: Asker, svc: Services) -> Reply:
+        if private:
+            note_private_chat(session, person_id=asker.id, chat_id=chat.id)
+        intent = _read(session, without_mention(message))
+        if intent.kind == "help":
+            return Reply(help_text(asker.person, asker.translate))
+        return _answer(session, context, asker, _request(intent), svc)
+
+    await answer(update, context, respond)
 
 
 async def page_pressed(update: Update, context: Context) -> None:
     """‹ or ›: the page is made again for whoever pressed; someone else's list is refused."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    svc = services(context)
     ref = PageRef.read(query.data)
-    notice: str | None = None
-    text: str | None = None
-    markup: InlineKeyboardMarkup | None = None
-    with session_scope(svc.engine) as session:
-        asker = identify(session, update, svc)
-        arg = _arg_of(context, ref.arg) if ref is not None else None
-        if asker is None:
-            notice = not_bound_short(stranger_translator(update, svc))
-        elif ref is None or ref.kind not in KINDS:
-            notice = asker.translate(NO_LONGER_WORKS)
-        elif ref.owner != asker.id:
-            notice = asker.translate(SOMEONE_ELSES)
-        elif arg is None:
-            notice = asker.translate(EXPIRED)
-        elif ref.kind in FOR_OVERSEERS and not asker.sees_others:
-            notice = asker.translate(ONLY_OVERSEERS)
-        else:
-            request, today = ListRequest(ref.kind, arg), svc.today()
-            found = fetch(session, asker, request, today, ref.page)
-            page = ref.page
-            last = max(0, math.ceil(found[1] / PAGE_SIZE) - 1)
-            if page > last:  # the list got shorter since it was shown
-                page = last
-                found = fetch(session, asker, request, today, page)
-            text, markup = render_list(
-                request, found, asker=asker, today=today, page=page, arg_key=ref.arg
-            )
-    await query.answer(notice, show_alert=notice is not None)
-    if text is not None:
-        await show(query, text, markup)
+
+    def respond(session: Session, asker: Asker, svc: Services) -> Reply | Notice:
+        _ = asker.translate
+        if ref is None or ref.kind not in KINDS:
+            return Notice(_(NO_LONGER_WORKS))
+        if ref.owner != asker.id:
+            return Notice(_(SOMEONE_ELSES))
+        arg = _arg_of(context, ref.arg)
+        if arg is None:
+            return Notice(_(EXPIRED))
+        if ref.kind in FOR_OVERSEERS and not asker.sees_others:
+            return Notice(_(ONLY_OVERSEERS))
+        request, today = ListRequest(ref.kind, arg), svc.today()
+        found = fetch(session, asker, request, today, ref.page)
+        page = ref.page
+        last = max(0, math.ceil(found[1] / PAGE_SIZE) - 1)
+        if page > last:  # the list got shorter since it was shown
+            page = last
+            found = fetch(session, asker, request, today, page)
+        return render_list(request, found, asker=asker, today=today, page=page, arg_key=ref.arg)
+
+    await answer_press(update, context, respond)

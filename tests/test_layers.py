@@ -1,6 +1,7 @@
 """The packages import one way: bot → handlers/scheduler → nlu/ledger → models.
 
-nlu sits beside ledger and below it: ledger may use nlu, never the reverse.
+nlu sits beside ledger and below it (ledger may use nlu, never the reverse); chat feature
+modules share what they share through handlers.common, never through each other.
 """
 
 from __future__ import annotations
@@ -47,3 +48,15 @@ def test_a_package_imports_only_the_layers_below_it(package: str) -> None:
             top = name.split(".")[0]
             if top in PACKAGES and top != package:
                 assert top in ALLOWED[package], f"{path.relative_to(ROOT)} imports {name}"
+
+
+def test_chat_features_share_only_through_common() -> None:
+    for path in modules("handlers"):
+        others = {
+            name
+            for name in imported(path)
+            if name.startswith("handlers")
+            and name not in ("handlers", "handlers.common")
+            and not name.startswith("handlers.common.")
+        }
+        assert path.stem == "common" or not others, f"{path.name} imports {sorted(others)}"
