@@ -3,12 +3,14 @@
 By command (/todo, /due, /overdue, /task, /search, /dept, /leader) or in plain Chinese
 (我的待办, 本周到期, 第12项, 科普大篷车那个任务, 学会部的任务). Who may see what is decided
 in models.access; here every request, button presses included, is answered for whoever asks.
+How the tasks read is ledger.render's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,7 +30,6 @@ from handlers.common import (
     is_private,
     keyboard,
     page_buttons,
-    services,
     without_mention,
 )
 from ledger import render
@@ -44,20 +45,24 @@ from models.access import (
     tasks_of_department,
     tasks_of_leader,
 )
-from models.db import session_scope
 from models.people import note_private_chat, task_history
+from models.tables import Person
 from nlu.i18n import N_, Translate
-from nlu.intents import Intent, period_bounds, read_intent
+from nlu.intents import (
+    Intent,
+    IntentKind,
+    period_bounds,
+    read_intent,
+    read_name,
+    read_period,
+    read_task_number,
+    search_terms,
+)
 
 PAGE_SIZE = 8
 PAGE_DATA = r"^pg:"
 
-# Lists that can be paged: the kind in a ListRequest and in the ‹ › buttons' data.
-TODO, DUE, OVERDUE, SEARCH, DEPARTMENT, LEADER = "todo", "due", "overdue", "search", "dept", "lead"
-KINDS = (TODO, DUE, OVERDUE, SEARCH, DEPARTMENT, LEADER)
-FOR_OVERSEERS = (DEPARTMENT, LEADER)  # leaders and admins only
-
-# /due's argument in English; Chinese ones (/due 本月) go through read_intent.
+# /due's argument in English; Chinese ones (/due 本月) are read as periods.
 DUE_ARGUMENTS = {
     "today": "today",
     "week": "this_week",
@@ -74,70 +79,94 @@ EXPIRED = N_("This list has expired. Please ask again.")
 NO_LONGER_WORKS = N_("This button no longer works.")
 
 
+# --- the lists ------------------------------------------------------------------------------
+# Each fetches one page from models.access, as ``person`` may see it. ``arg`` is the list's
+# argument: a period, search words separated by spaces, a department's or a leader's name.
+
+
+def _todo(session: Session, person: Person, arg: str, today: date, offset: int) -> Page:
+    return my_tasks(session, person=person, limit=PAGE_SIZE, offset=offset)
+
+
+def _due(session: Session, person: Person, period: str, today: date, offset: int) -> Page:
+    start, end = period_bounds(period, today)
+    return due_tasks(session, person=person, start=start, end=end, limit=PAGE_SIZE, offset=offset)
+
+
+def _overdue(session: Session, person: Person, arg: str, today: date, offset: int) -> Page:
+    return overdue_tasks(session, person=person, today=today, limit=PAGE_SIZE, offset=offset)
+
+
+def _search(session: Session, person: Person, words: str, today: date, offset: int) -> Page:
+    terms = words.split()
+    return search_tasks(session, person=person, terms=terms, limit=PAGE_SIZE, offset=offset)
+
+
+def _department(session: Session, person: Person, name: str, today: date, offset: int) -> Page:
+    return tasks_of_department(
+        session, person=person, department=name, limit=PAGE_SIZE, offset=offset
+    )
+
+
+def _leader(session: Session, person: Person, name: str, today: date, offset: int) -> Page:
+    return tasks_of_leader(session, person=person, leader=name, limit=PAGE_SIZE, offset=offset)
+
+
+@dataclass(frozen=True)
+class ListKind:
+    """A list one can ask for and page through: the question, the fetching, its words."""
+
+    asked_as: IntentKind  # what read_intent calls the question that asks for it
+    fetch: Callable[[Session, Person, str, date, int], Page]  # (…, arg, today, offset)
+    title: Callable[[str, date, Translate], str]  # (arg, today, _): its title, plain text
+    nothing_found: str  # what it says when empty (a message to translate)
+    overseers_only: bool = False  # leaders and admins only
+
+
+# Keyed by what a ListRequest and the ‹ › buttons carry; buttons already sent use these names.
+TODO, DUE, OVERDUE, SEARCH, DEPARTMENT, LEADER = "todo", "due", "overdue", "search", "dept", "lead"
+LISTS: dict[str, ListKind] = {
+    TODO: ListKind("todo", _todo, lambda arg, today, _: render.todo_title(_), render.NOTHING_OPEN),
+    DUE: ListKind("due", _due, render.due_title, render.NOTHING_DUE),
+    OVERDUE: ListKind(
+        "overdue", _overdue, lambda arg, today, _: render.overdue_title(_), render.NOTHING_OVERDUE
+    ),
+    SEARCH: ListKind(
+        "search",
+        _search,
+        lambda words, today, _: render.search_title(words.split(), _),
+        render.NOTHING_MATCHES,
+    ),
+    DEPARTMENT: ListKind(
+        "department",
+        _department,
+        lambda name, today, _: render.department_title(name, _),
+        render.NOTHING_YOU_MAY_SEE,
+        overseers_only=True,
+    ),
+    LEADER: ListKind(
+        "leader",
+        _leader,
+        lambda name, today, _: render.leader_title(name, _),
+        render.NOTHING_YOU_MAY_SEE,
+        overseers_only=True,
+    ),
+}
+_LIST_ASKED_AS = {kind.asked_as: name for name, kind in LISTS.items()}
+
+
 @dataclass(frozen=True)
 class ListRequest:
-    """A list someone asked for: its kind and argument (period, search terms, a name)."""
+    """A list someone asked for: its kind (a key of LISTS) and its argument."""
 
     kind: str
     arg: str = ""
 
 
-# --- fetching -------------------------------------------------------------------------------
-
-
 def fetch(session: Session, asker: Asker, request: ListRequest, today: date, page: int) -> Page:
     """One page of the list, as ``asker`` may see it."""
-    person, offset = asker.person, page * PAGE_SIZE
-    if request.kind == TODO:
-        return my_tasks(session, person=person, limit=PAGE_SIZE, offset=offset)
-    if request.kind == DUE:
-        start, end = period_bounds(request.arg, today)
-        return due_tasks(
-            session, person=person, start=start, end=end, limit=PAGE_SIZE, offset=offset
-        )
-    if request.kind == OVERDUE:
-        return overdue_tasks(session, person=person, today=today, limit=PAGE_SIZE, offset=offset)
-    if request.kind == SEARCH:
-        terms = request.arg.split()
-        return search_tasks(session, person=person, terms=terms, limit=PAGE_SIZE, offset=offset)
-    if request.kind == DEPARTMENT:
-        return tasks_of_department(
-            session, person=person, department=request.arg, limit=PAGE_SIZE, offset=offset
-        )
-    if request.kind == LEADER:
-        return tasks_of_leader(
-            session, person=person, leader=request.arg, limit=PAGE_SIZE, offset=offset
-        )
-    raise ValueError(f"unknown list: {request.kind}")
-
-
-# --- rendering ------------------------------------------------------------------------------
-
-
-def heading(request: ListRequest, today: date, _: Translate) -> str:
-    if request.kind == TODO:
-        return render.todo_title(_)
-    if request.kind == DUE:
-        return render.due_title(request.arg, today, _)
-    if request.kind == OVERDUE:
-        return render.overdue_title(_)
-    if request.kind == SEARCH:
-        return render.search_title(request.arg.split(), _)
-    if request.kind == DEPARTMENT:
-        return render.department_title(request.arg, _)
-    return render.leader_title(request.arg, _)
-
-
-def nothing_found(request: ListRequest) -> str:
-    if request.kind == TODO:
-        return render.NOTHING_OPEN
-    if request.kind == DUE:
-        return render.NOTHING_DUE
-    if request.kind == OVERDUE:
-        return render.NOTHING_OVERDUE
-    if request.kind == SEARCH:
-        return render.NOTHING_MATCHES
-    return render.NOTHING_YOU_MAY_SEE
+    kind = LISTS[request.kind]
+    return kind.fetch(session, asker.person, request.arg, today, page * PAGE_SIZE)
 
 
 def render_list(
@@ -151,15 +180,11 @@ def render_list(
 ) -> Reply:
     """A page of a list with its ‹ › buttons; ``arg_key`` is what the buttons carry as arg."""
     _ = asker.translate
+    kind = LISTS[request.kind]
     views, total = found
-    text = render.task_list(
-        heading(request, today, _),
-        views,
-        total=total,
-        nothing=_(nothing_found(request)),
-        today=today,
-        _=_,
-    )
+    title = kind.title(request.arg, today, _)
+    nothing = _(kind.nothing_found)
+    text = render.task_list(title, views, total=total, nothing=nothing, today=today, _=_)
     pages = math.ceil(total / PAGE_SIZE)
     ref = PageRef(request.kind, arg_key, page, asker.id)
     return Reply(text, keyboard([page_buttons(ref, pages=pages)]))
@@ -190,7 +215,7 @@ def _arg_of(context: Context, key: str) -> str | None:
     return cache.get(key)
 
 
-async def _ask(update: Update, context: Context, want: ListRequest | str | None) -> None:
+async def _ask(update: Update, context: Context, want: ListRequest | str) -> None:
     """Answer a list request (or a task number, as str) for whoever sent this update."""
 
     def respond(session: Session, asker: Asker, svc: Services) -> Reply:
@@ -218,7 +243,7 @@ def _answer(
         assert view.task.id is not None
         history = task_history(session, task_id=view.task.id)
         return Reply(render.task_in_full(view, history, today=today, zone=svc.zone, _=_))
-    if want.kind in FOR_OVERSEERS and not asker.sees_others:
+    if LISTS[want.kind].overseers_only and not asker.sees_others:
         return Reply(_(ONLY_OVERSEERS))
     found = fetch(session, asker, want, today, 0)
     key = _arg_key(context, want.kind, want.arg, asker.id)
@@ -227,21 +252,19 @@ def _answer(
 
 def _request(intent: Intent) -> ListRequest | str | None:
     """What to answer for an intent read from a message (None: not understood)."""
-    if intent.kind == "todo":
-        return ListRequest(TODO)
-    if intent.kind == "due" and intent.period:
-        return ListRequest(DUE, intent.period)
-    if intent.kind == "overdue":
-        return ListRequest(OVERDUE)
-    if intent.kind == "task" and intent.number:
+    if intent.kind == "task":
         return intent.number
-    if intent.kind == "search" and intent.terms:
-        return ListRequest(SEARCH, " ".join(intent.terms))
-    if intent.kind == "department" and intent.name:
-        return ListRequest(DEPARTMENT, intent.name)
-    if intent.kind == "leader" and intent.name:
-        return ListRequest(LEADER, intent.name)
-    return None
+    kind = _LIST_ASKED_AS.get(intent.kind)
+    if kind is None:
+        return None
+    # At most one of these is set: the argument of the lists that take one.
+    return ListRequest(kind, intent.period or " ".join(intent.terms) or intent.name or "")
+
+
+def _usage(asker: Asker, message: str, **values: str) -> Reply:
+    """How to use a command, or why its argument was not understood."""
+    text = asker.translate(message)
+    return Reply(text.format(**{key: esc(value) for key, value in values.items()}))
 
 
 # Questions that never name a leader or department: read them without loading the names.
@@ -256,6 +279,9 @@ def _read(session: Session, text: str) -> Intent:
     return read_intent(text, leaders=leaders, departments=departments)
 
 
+# --- commands and messages ------------------------------------------------------------------
+
+
 async def todo_command(update: Update, context: Context) -> None:
     await _ask(update, context, ListRequest(TODO))
 
@@ -267,32 +293,34 @@ async def overdue_command(update: Update, context: Context) -> None:
 async def due_command(update: Update, context: Context) -> None:
     """/due, /due week|month|next (next month), /due 下周 …"""
     argument = "".join(context.args or []).lower().replace("_", "")
-    period = DUE_ARGUMENTS.get(argument or "week")
-    if period is None:
-        period = read_intent(f"{argument}到期").period or "this_week"
+    period = DUE_ARGUMENTS.get(argument or "week") or read_period(argument) or "this_week"
     await _ask(update, context, ListRequest(DUE, period))
 
 
 async def task_command(update: Update, context: Context) -> None:
-    """/task 12 (also 8-10 or 十二)."""
-    argument = " ".join(context.args or [])
-    intent = read_intent(f"/task {argument}")
-    if intent.kind != "task" or not intent.number:
-        await _usage(update, context, N_("Which task? For example: /task 12"))
+    """/task 12 (also 8-10 or 第十二项)."""
+    number = read_task_number(" ".join(context.args or []))
+    if number is not None:
+        await _ask(update, context, number)
         return
-    await _ask(update, context, intent.number)
+    usage = N_("Which task? For example: /task 12")
+    await answer(update, context, lambda session, asker, svc: _usage(asker, usage))
 
 
 async def search_command(update: Update, context: Context) -> None:
     """/search 大篷车."""
     argument = " ".join(context.args or [])
-    svc = services(context)
-    with session_scope(svc.engine) as session:
-        intent = _read(session, f"/search {argument}") if argument else Intent("unknown")
-    if not intent.terms:
-        await _usage(update, context, N_("What about? For example: /search 大篷车"))
-        return
-    await _ask(update, context, ListRequest(SEARCH, " ".join(intent.terms)))
+
+    def respond(session: Session, asker: Asker, svc: Services) -> Reply:
+        terms: tuple[str, ...] = ()
+        if argument:
+            leaders, departments = known_names(session)
+            terms = search_terms(argument, [*leaders, *departments])  # names stay whole
+        if not terms:
+            return _usage(asker, N_("What about? For example: /search 大篷车"))
+        return _answer(session, context, asker, ListRequest(SEARCH, " ".join(terms)), svc)
+
+    await answer(update, context, respond)
 
 
 async def department_command(update: Update, context: Context) -> None:
@@ -305,24 +333,18 @@ async def leader_command(update: Update, context: Context) -> None:
     await _named(update, context, "leader", N_("Which leader? For example: /leader 郑昌盛"))
 
 
-async def _named(update: Update, context: Context, kind: str, usage: str) -> None:
+async def _named(update: Update, context: Context, kind: IntentKind, usage: str) -> None:
+    """A department's or a leader's tasks, when the ledger knows the name as one of those."""
     argument = "".join(context.args or [])
-    if not argument:
-        await _usage(update, context, usage)
-        return
-    svc = services(context)
-    with session_scope(svc.engine) as session:
-        intent = _read(session, f"{argument}的任务")
-    if intent.kind == kind and intent.name:
-        await _ask(update, context, _request(intent))
-        return
-    await _usage(update, context, N_("I don't know “{name}” in the ledger."), name=argument)
 
-
-async def _usage(update: Update, context: Context, message: str, **values: str) -> None:
     def respond(session: Session, asker: Asker, svc: Services) -> Reply:
-        text = asker.translate(message)
-        return Reply(text.format(**{key: esc(value) for key, value in values.items()}))
+        if not argument:
+            return _usage(asker, usage)
+        leaders, departments = known_names(session)
+        named = read_name(argument, leaders=leaders, departments=departments)
+        if named is None or named.kind != kind:
+            return _usage(asker, N_("I don't know “{name}” in the ledger."), name=argument)
+        return _answer(session, context, asker, _request(named), svc)
 
     await answer(update, context, respond)
 
@@ -352,14 +374,14 @@ async def page_pressed(update: Update, context: Context) -> None:
 
     def respond(session: Session, asker: Asker, svc: Services) -> Reply | Notice:
         _ = asker.translate
-        if ref is None or ref.kind not in KINDS:
+        if ref is None or ref.kind not in LISTS:
             return Notice(_(NO_LONGER_WORKS))
         if ref.owner != asker.id:
             return Notice(_(SOMEONE_ELSES))
         arg = _arg_of(context, ref.arg)
         if arg is None:
             return Notice(_(EXPIRED))
-        if ref.kind in FOR_OVERSEERS and not asker.sees_others:
+        if LISTS[ref.kind].overseers_only and not asker.sees_others:
             return Notice(_(ONLY_OVERSEERS))
         request, today = ListRequest(ref.kind, arg), svc.today()
         found = fetch(session, asker, request, today, ref.page)
