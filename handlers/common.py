@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -137,14 +137,7 @@ async def answer(update: Update, context: Context, respond: Respond) -> None:
     ``respond`` runs inside the one database session; the reply is sent once it is closed,
     so no session is held across the network.
     """
-    svc = services(context)
-    with session_scope(svc.engine) as session:
-        asker = identify(session, update, svc)
-        said = (
-            respond(session, asker, svc)
-            if asker is not None
-            else Reply(stranger_reply(update, svc))
-        )
+    said = _as_asker(update, context, respond, lambda svc: Reply(stranger_reply(update, svc)))
     await reply(update, said.text, said.markup)
 
 
@@ -155,19 +148,33 @@ async def answer_press(update: Update, context: Context, respond: RespondToPress
     """
     query = update.callback_query
     assert query is not None
-    svc = services(context)
-    with session_scope(svc.engine) as session:
-        asker = identify(session, update, svc)
-        said = (
-            respond(session, asker, svc)
-            if asker is not None
-            else Notice(not_bound_short(stranger_translator(update, svc)))
-        )
+    said = _as_asker(
+        update,
+        context,
+        respond,
+        lambda svc: Notice(not_bound_short(stranger_translator(update, svc))),
+    )
     if isinstance(said, Notice):
         await query.answer(said.text, show_alert=said.alert)
         return
     await query.answer()
     await show(query, said.text, said.markup)
+
+
+_Said = TypeVar("_Said")
+
+
+def _as_asker(
+    update: Update,
+    context: Context,
+    respond: Callable[[Session, Asker, Services], _Said],
+    stranger: Callable[[Services], _Said],
+) -> _Said:
+    """What ``respond`` says for the person behind ``update``, or ``stranger`` if unknown."""
+    svc = services(context)
+    with session_scope(svc.engine) as session:
+        asker = identify(session, update, svc)
+        return respond(session, asker, svc) if asker is not None else stranger(svc)
 
 
 def not_bound_text(_: Translate) -> str:
