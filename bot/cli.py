@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from bot.calendar_command import add_calendar_parser, cmd_calendar
 from bot.settings import PROJECT_ROOT, Settings
 from ledger.draft import LedgerError
-from ledger.store import FIELD_NAMES
+from ledger.render import FIELD_NAMES
 from models.calendar_days import stored_calendar_days
 from models.db import current_revision, ledger_engine, make_engine, session_scope, upgrade
 from models.queries import TaskView, list_tasks

@@ -5,18 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session
 from telegram import Update
 
-from handlers.common import (
-    Asker,
-    Context,
-    Services,
-    esc,
-    identify,
-    is_private,
-    reply,
-    services,
-    stranger_reply,
-)
-from models.db import session_scope
+from handlers.common import Asker, Context, Reply, Services, answer, is_private
+from ledger.render import esc
 from models.people import INVITE_LIFETIME, create_invite, person_for_invite
 from nlu.i18n import Translate
 
@@ -49,17 +39,12 @@ def invite_text(
 
 async def invite_command(update: Update, context: Context) -> None:
     """/invite NAME [department]: admins only, in a private chat (the link is a secret)."""
-    svc = services(context)
-    args = context.args or []
-    with session_scope(svc.engine) as session:
-        asker = identify(session, update, svc)
-        if asker is None:
-            text = stranger_reply(update, svc)
-        else:
-            text = _invite(
-                session, asker, args, private=is_private(update), svc=svc, bot=context.bot.username
-            )
-    await reply(update, text)
+    args, private, bot = context.args or [], is_private(update), context.bot.username
+
+    def respond(session: Session, asker: Asker, svc: Services) -> Reply:
+        return Reply(_invite(session, asker, args, private=private, svc=svc, bot=bot))
+
+    await answer(update, context, respond)
 
 
 def _invite(

@@ -1,17 +1,17 @@
 """What every handler shares: who is asking, their language, and how to answer within limits.
 
 One message splitter (Telegram's 4096 characters), one keyboard builder (64 bytes of callback
-data), one escaping rule (html.escape on every piece of ledger text), one shape of paging data.
+data), one shape of paging data. Ledger text is escaped by ledger.render's esc, the one rule
+for the chat and the digests alike.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -111,14 +111,70 @@ def stranger_reply(update: Update, svc: Services) -> str:
     return not_bound_text(_) if is_private(update) else not_bound_short(_)
 
 
-async def asker_or_explain(update: Update, context: Context) -> Asker | None:
-    """The bound person asking; someone unknown is told how to join and gets None."""
+@dataclass(frozen=True)
+class Reply:
+    """What the bot answers: HTML text, and the buttons under it."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A button press answered on the button alone; the pressed message stays as it is."""
+
+    text: str
+    alert: bool = True  # a box to dismiss; False shows a passing toast
+
+
+Respond = Callable[[Session, Asker, Services], Reply]
+RespondToPress = Callable[[Session, Asker, Services], Reply | Notice]
+
+
+async def answer(update: Update, context: Context, respond: Respond) -> None:
+    """Answer a message for whoever sent it; someone unknown is told how to join.
+
+    ``respond`` runs inside the one database session; the reply is sent once it is closed,
+    so no session is held across the network.
+    """
+    said = _as_asker(update, context, respond, lambda svc: Reply(stranger_reply(update, svc)))
+    await reply(update, said.text, said.markup)
+
+
+async def answer_press(update: Update, context: Context, respond: RespondToPress) -> None:
+    """Answer a button press for whoever pressed it, as ``answer`` does a message.
+
+    A Notice answers the query; a Reply answers it silently and replaces the pressed message.
+    """
+    query = update.callback_query
+    assert query is not None
+    said = _as_asker(
+        update,
+        context,
+        respond,
+        lambda svc: Notice(not_bound_short(stranger_translator(update, svc))),
+    )
+    if isinstance(said, Notice):
+        await query.answer(said.text, show_alert=said.alert)
+        return
+    await query.answer()
+    await show(query, said.text, said.markup)
+
+
+_Said = TypeVar("_Said")
+
+
+def _as_asker(
+    update: Update,
+    context: Context,
+    respond: Callable[[Session, Asker, Services], _Said],
+    stranger: Callable[[Services], _Said],
+) -> _Said:
+    """What ``respond`` says for the person behind ``update``, or ``stranger`` if unknown."""
     svc = services(context)
     with session_scope(svc.engine) as session:
         asker = identify(session, update, svc)
-    if asker is None:
-        await reply(update, stranger_reply(update, svc))
-    return asker
+        return respond(session, asker, svc) if asker is not None else stranger(svc)
 
 
 def not_bound_text(_: Translate) -> str:
@@ -135,12 +191,26 @@ def not_bound_short(_: Translate) -> str:
     return _("I don't know this Telegram account yet. Ask the office clerk for an invitation link.")
 
 
+def help_text(person: Person, _: Translate) -> str:
+    """What this person can ask, by role."""
+    lines = [
+        _("What you can ask me, in plain Chinese or with a command:"),
+        _("• 我的待办 or /todo: your open tasks, soonest deadline first"),
+        _("• 本周到期, 本月到期, 下个月到期 or /due week, /due month, /due next"),
+        _("• 逾期的 or /overdue: tasks past their deadline"),
+        _("• 第12项 or /task 12: one task in full"),
+        _("• 科普大篷车那个任务 or /search 大篷车: find tasks by topic"),
+    ]
+    if person.role in (Role.admin, Role.leader):
+        lines.append(_("• 学会部的任务, 郑昌盛的任务 or /dept 学会部, /leader 郑昌盛"))
+    if person.role == Role.admin:
+        lines.append(_("• /invite NAME [department]: an invitation link for someone"))
+    lines.append(_("• /lang: 中文 / English"))
+    lines.append(_("In a group, mention me or use a command."))
+    return "\n".join(lines)
+
+
 # --- text -----------------------------------------------------------------------------------
-
-
-def esc(text: object) -> str:
-    """Ledger text made safe for parse_mode HTML."""
-    return html.escape(str(text), quote=False)
 
 
 def _units(text: str) -> int:

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+from sqlmodel import Session
 from telegram import Update
 
 from handlers.common import (
     NOOP,
     Asker,
     Context,
-    asker_or_explain,
-    esc,
+    Notice,
+    Reply,
+    Services,
+    answer,
+    answer_press,
+    help_text,
     identify,
     is_private,
     keyboard,
-    not_bound_short,
     not_bound_text,
     reply,
     services,
-    show,
-    stranger_reply,
     stranger_translator,
 )
+from ledger.render import esc
 from models.db import session_scope
 from models.people import (
     Redeemed,
@@ -58,25 +61,6 @@ _REFUSALS = {
 
 def role_name(role: str, _: Translate) -> str:
     return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
-
-
-def help_text(person: Person, _: Translate) -> str:
-    """What this person can ask, by role."""
-    lines = [
-        _("What you can ask me, in plain Chinese or with a command:"),
-        _("• 我的待办 or /todo: your open tasks, soonest deadline first"),
-        _("• 本周到期, 本月到期, 下个月到期 or /due week, /due month, /due next"),
-        _("• 逾期的 or /overdue: tasks past their deadline"),
-        _("• 第12项 or /task 12: one task in full"),
-        _("• 科普大篷车那个任务 or /search 大篷车: find tasks by topic"),
-    ]
-    if person.role in (Role.admin, Role.leader):
-        lines.append(_("• 学会部的任务, 郑昌盛的任务 or /dept 学会部, /leader 郑昌盛"))
-    if person.role == Role.admin:
-        lines.append(_("• /invite NAME [department]: an invitation link for someone"))
-    lines.append(_("• /lang: 中文 / English"))
-    lines.append(_("In a group, mention me or use a command."))
-    return "\n".join(lines)
 
 
 def welcome_text(person: Person, _: Translate) -> str:
@@ -150,9 +134,11 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
-    asker = await asker_or_explain(update, context)
-    if asker is not None:
-        await reply(update, help_text(asker.person, asker.translate))
+    await answer(update, context, lambda session, asker, svc: Reply(_help(asker)))
+
+
+def _help(asker: Asker) -> str:
+    return help_text(asker.person, asker.translate)
 
 
 def _language_buttons() -> list[list[tuple[str, str]]]:
@@ -178,47 +164,37 @@ def _language_set_text(language: str) -> str:
 
 async def language_command(update: Update, context: Context) -> None:
     """/lang shows the choice; /lang zh or /lang en sets it."""
-    svc = services(context)
     wanted = _chosen(context.args[0]) if context.args else None
-    with session_scope(svc.engine) as session:
-        asker = identify(session, update, svc)
-        if asker is not None and wanted is not None:
-            set_language(session, person_id=asker.id, language=wanted)
-    if asker is None:
-        await reply(update, stranger_reply(update, svc))
-    elif wanted is not None:
-        await reply(update, _language_set_text(wanted))
-    else:
-        _ = asker.translate
-        await reply(update, _("Choose your language:"), keyboard(_language_buttons()))
+
+    def respond(session: Session, asker: Asker, svc: Services) -> Reply:
+        if wanted is None:
+            _ = asker.translate
+            return Reply(_("Choose your language:"), keyboard(_language_buttons()))
+        set_language(session, person_id=asker.id, language=wanted)
+        return Reply(_language_set_text(wanted))
+
+    await answer(update, context, respond)
 
 
 async def language_pressed(update: Update, context: Context) -> None:
     """A language button: it sets the language of whoever presses it, nobody else's."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    svc = services(context)
     wanted = query.data.removeprefix("lang:")
-    with session_scope(svc.engine) as session:
-        asker = identify(session, update, svc)
-        if asker is not None and wanted in LANGUAGES:
-            set_language(session, person_id=asker.id, language=wanted)
-    if asker is None:
-        await query.answer(not_bound_short(stranger_translator(update, svc)), show_alert=True)
-        return
-    if wanted not in LANGUAGES:
-        _ = asker.translate
-        await query.answer(_("This button no longer works."))
-        return
-    await query.answer()
-    await show(query, _language_set_text(wanted), None)
+
+    def respond(session: Session, asker: Asker, svc: Services) -> Reply | Notice:
+        if wanted not in LANGUAGES:
+            _ = asker.translate
+            return Notice(_("This button no longer works."), alert=False)
+        set_language(session, person_id=asker.id, language=wanted)
+        return Reply(_language_set_text(wanted))
+
+    await answer_press(update, context, respond)
 
 
 async def unknown_command(update: Update, context: Context) -> None:
     """A command we do not have, in a private chat."""
-    asker = await asker_or_explain(update, context)
-    if asker is not None:
-        await reply(update, _unknown(asker))
+    await answer(update, context, lambda session, asker, svc: Reply(_unknown(asker)))
 
 
 def _unknown(asker: Asker) -> str:

@@ -24,13 +24,8 @@ from ledger.columns import (
     read_header,
 )
 from ledger.draft import N_, DraftPlan, DraftTask, Where
-from ledger.names import (
-    looks_like_department,
-    looks_like_person,
-    split_departments,
-    split_people,
-    strip_title,
-)
+from ledger.names import looks_like_person, split_departments, split_people, strip_title
+from nlu.names import looks_like_department
 
 Row = tuple[Where, Sequence[str]]
 

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from ledger.draft import N_, DraftPlan, DraftTask, LedgerError, Notice, Translate, Where
-from ledger.names import normalise_department, strip_title
+from ledger.names import strip_title
 from ledger.textfile import decode
 from nlu.calendar import BUILT_IN, WorkCalendar
 from nlu.deadline import Deadline, parse_deadline
+from nlu.names import normalise_department
 from nlu.targets import Target, extract_targets
 
 SPREADSHEETS = {".xlsx", ".xlsm"}

@@ -2,53 +2,22 @@
 
 PDF-flattened tables break names with spaces (``普及部 (中心)``), mix half- and full-width
 brackets (``普及部(中心)`` and ``普及部（中心）`` are one department) and share a suffix across
-a list (``市、县(市、区)科协``). These functions undo that without inventing names.
+a list (``市、县(市、区)科协``). These functions undo that without inventing names; one
+spelling per department and what reads like one come from nlu.names, which questions use too.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
-# What a department's name ends with (牵头部室, 县科协, 科技馆, 机关党委, …).
-_DEPARTMENT_ENDINGS = (
-    "部",
-    "室",
-    "委",
-    "馆",
-    "协",
-    "中心",
-    "局",
-    "办",
-    "会",
-    "站",
-    "所",
-    "院",
-    "校",
-    "处",
-    "科",
-    "组",
-    "队",
-    "团",
-    "厅",
-    "司",
-    "政府",
-    "单位",
-    "部门",
-    "部室",
-    "企业",
-    "学会",
-    "街道",
-    "镇",
-    "乡",
-)
+from nlu.names import LIST_SEPARATORS, canonical, looks_like_department, normalise_department
+
 # Titles written after a leader's name: 张三副区长, 李四同志.
 _TITLES = re.compile(
     r"(常务)?(副)?(区长|市长|县长|镇长|主席|书记|局长|部长|主任|秘书长|处长|科长|"
     r"厅长|院长|校长|理事长|会长|巡视员|调研员|组长|同志)$"
 )
 _HAN = re.compile(r"^[\u4e00-\u9fff·]+$")
-_LIST_SEPARATORS = "、，,；;/／"
 _NOT_PEOPLE = frozenset(
     [
         "各县",
@@ -76,29 +45,6 @@ _NOT_PEOPLE = frozenset(
 )
 
 
-def _canonical(text: str) -> str:
-    """Full-width letters/digits to ASCII, brackets to Chinese full-width, no whitespace."""
-    text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"\s+", "", text)
-    return text.replace("(", "（").replace(")", "）")
-
-
-def normalise_department(name: str) -> str:
-    """One spelling per department: ``普及部 (中心)`` -> ``普及部（中心）``."""
-    return _canonical(name).strip(_LIST_SEPARATORS + "。.")
-
-
-def _bare(name: str) -> str:
-    """The name without its trailing bracketed part: 普及部（中心） -> 普及部."""
-    return re.sub(r"（[^（）]*）$", "", name)
-
-
-def looks_like_department(text: str) -> bool:
-    """True when ``text`` ends the way a department, office or county association does."""
-    name = _bare(normalise_department(text))
-    return len(name) >= 2 and name.endswith(_DEPARTMENT_ENDINGS)
-
-
 def _split_outside_brackets(text: str, separators: str) -> list[str]:
     parts: list[str] = []
     depth = 0
@@ -124,7 +70,7 @@ def split_departments(cell: str) -> list[str]:
     sharing one suffix (``市、县(市、区)科协``) stays one entry rather than inventing ``市``.
     """
     fragments: list[str] = []
-    for chunk in _split_outside_brackets(cell, _LIST_SEPARATORS):
+    for chunk in _split_outside_brackets(cell, LIST_SEPARATORS):
         words = _split_outside_brackets(chunk, " \t\n\u3000")
         merged: list[str] = []
         for word in words:
@@ -149,14 +95,14 @@ def split_departments(cell: str) -> list[str]:
 
 def strip_title(name: str) -> str:
     """``张三副区长`` -> ``张三``; a name alone is returned as it is."""
-    bare = _TITLES.sub("", _canonical(name))
-    return bare if len(bare) >= 2 else _canonical(name)
+    bare = _TITLES.sub("", canonical(name))
+    return bare if len(bare) >= 2 else canonical(name)
 
 
 def looks_like_person(token: str) -> bool:
     """A Chinese personal name (2–4 Han characters, optionally with a title)."""
     name = strip_title(token)
-    if _TITLES.fullmatch(_canonical(token)) or _TITLES.fullmatch(name):
+    if _TITLES.fullmatch(canonical(token)) or _TITLES.fullmatch(name):
         return False  # a title alone (局长, 分管副局长) names nobody
     return (
         2 <= len(name) <= 4

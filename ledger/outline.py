@@ -35,13 +35,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ledger.draft import N_, DraftPlan, DraftTask, Where
-from ledger.names import (
-    looks_like_department,
-    looks_like_person,
-    split_departments,
-    split_people,
-    strip_title,
-)
+from ledger.names import looks_like_person, split_departments, split_people, strip_title
+from nlu.names import looks_like_department
 
 Lines = Sequence[tuple[Where, str]]
 

@@ -33,27 +33,6 @@ from models.queries import (
     tasks_in_view,
 )
 from models.tables import Plan, Role, Task, TaskStatus
-from nlu.i18n import N_
-
-# What the change report and a task's history call each compared field.
-FIELD_NAMES = {
-    "seq": N_("position in the list"),
-    "number": N_("number"),
-    "category": N_("category"),
-    "focus": N_("key work"),
-    "content": N_("content"),
-    "measures": N_("measures"),
-    "due": N_("deadline"),
-    "due_text": N_("deadline as written"),
-    "due_kind": N_("kind of deadline"),
-    "recurrence": N_("recurrence"),
-    "start": N_("start"),
-    "leaders": N_("leaders"),
-    "lead_departments": N_("lead departments"),
-    "responsible": N_("responsible departments"),
-    "targets": N_("targets"),
-    "status": N_("status"),
-}
 
 # How alike two contents must be (0–100) to count as the same unnumbered task.
 SAME_TASK_LIKENESS = 85.0

@@ -8,7 +8,9 @@ for the report parser. jieba is loaded only when a search needs its tokens.
 
 Order of the rules, first match wins: commands (``/task 12``), help, a task number, then
 (unless the message reads like a report or a request) overdue, due within a period, a known
-leader or department, the person's own to-do list, and finally a search.
+leader or department, the person's own to-do list, and finally a search. Commands whose
+argument is already known to be a period, a task number, a name or search words read it with
+the same rules alone: read_period, read_task_number, read_name, search_terms.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
-from ledger.names import looks_like_department, normalise_department
 from nlu.calendar import Period
+from nlu.names import looks_like_department, normalise_department
 from nlu.numbers import chinese_to_number
 
 IntentKind = Literal[
@@ -153,15 +155,30 @@ def _compile_task_number() -> re.Pattern[str]:
 _TASK_NUMBER = _compile_task_number()
 
 
-def _period(match: re.Match[str]) -> Period:
-    return _PERIOD_NAMES[match.lastgroup or ""]
-
-
 def _normalise(text: str) -> str:
     """Full-width to half-width, one space at most, no closing particles or punctuation."""
     text = unicodedata.normalize("NFKC", text).strip().lower()
     text = _SPACES.sub(" ", text)
     return _END.sub("", text)
+
+
+def _question(normal: str) -> tuple[str, re.Match[str] | None]:
+    """A normalised message without polite openings or a look-up verb, and that verb."""
+    core = _POLITE.sub("", normal)
+    verb = _VERB.match(core)
+    if verb is not None:
+        core = _END.sub("", core[verb.end() :])
+    return core, verb
+
+
+def _period_in(text: str) -> Period | None:
+    match = _PERIOD.search(text)
+    return _PERIOD_NAMES[match.lastgroup or ""] if match is not None else None
+
+
+def read_period(text: str) -> Period | None:
+    """The period ``text`` names (今天, 本周, 下周, 这个月, 下个月 …), or None."""
+    return _period_in(_normalise(text))
 
 
 def _task_number(match: re.Match[str]) -> str | None:
@@ -177,12 +194,14 @@ def _task_number(match: re.Match[str]) -> str | None:
     return "-".join(str(number) for number in numbers)
 
 
-def _read_task_number(core: str) -> Intent | None:
+def _task_number_in(core: str) -> str | None:
     match = _TASK_NUMBER.fullmatch(core)
-    if match is None:
-        return None
-    number = _task_number(match)
-    return Intent("task", number=number) if number else None
+    return _task_number(match) if match is not None else None
+
+
+def read_task_number(text: str) -> str | None:
+    """The task ``text`` names by number (12, 第十二项, 任务 8－10), as "12" or "8-10"; or None."""
+    return _task_number_in(_normalise(text))
 
 
 # --- known names --------------------------------------------------------------------------
@@ -252,6 +271,20 @@ def _read_name(core: str, names: _Names) -> Intent | None:
     return None
 
 
+def read_name(
+    text: str, *, leaders: Collection[str] = (), departments: Collection[str] = ()
+) -> Intent | None:
+    """The leader's or department's tasks ``text`` asks for (学会部, 郑昌盛的任务), or None.
+
+    ``leaders`` and ``departments`` are the names the ledger knows; the Intent carries the
+    name as the ledger spells it.
+    """
+    core, _verb = _question(_normalise(text))
+    if not core:
+        return None
+    return _read_name(core, _names(frozenset(leaders), frozenset(departments)))
+
+
 # --- search terms (jieba) -------------------------------------------------------------------
 
 
@@ -298,6 +331,11 @@ def _search_terms(core: str, words: frozenset[str]) -> tuple[str, ...]:
     return tuple((longer or terms)[:_MAX_TERMS])
 
 
+def search_terms(text: str, words: Collection[str] = ()) -> tuple[str, ...]:
+    """The words of ``text`` worth searching the ledger for; ``words`` stay whole (its names)."""
+    return _search_terms(_normalise(text), frozenset(words))
+
+
 # --- the reader -----------------------------------------------------------------------------
 
 
@@ -310,10 +348,10 @@ def _command(name: str, argument: str, words: frozenset[str]) -> Intent:
     if name == "overdue":
         return OVERDUE
     if name == "task":
-        return _read_task_number(argument) or UNKNOWN
+        number = _task_number_in(argument)
+        return Intent("task", number=number) if number else UNKNOWN
     if name in ("due", "week"):
-        period = _PERIOD.search(argument) if argument else None
-        return Intent("due", period=_period(period) if period else "this_week")
+        return Intent("due", period=_period_in(argument) or "this_week")
     if name == "search":
         terms = _search_terms(argument, words) if argument else ()
         return Intent("search", terms=terms) if terms else UNKNOWN
@@ -335,23 +373,20 @@ def read_intent(
         return _command(command.group(1), argument, leader_set | department_set)
     if _HELP.search(normal):
         return HELP
-    core = _POLITE.sub("", normal)
-    verb = _VERB.match(core)
+    core, verb = _question(normal)
     strong_verb = verb is not None and verb.group("strong") is not None
-    if verb is not None:
-        core = _END.sub("", core[verb.end() :])
     if not core:
         return UNKNOWN
-    number = _read_task_number(core)
+    number = _task_number_in(core)
     if number is not None:
-        return number
+        return Intent("task", number=number)
     if not strong_verb and _REPORT.search(core):
         return UNKNOWN
     if _OVERDUE.search(core):
         return OVERDUE
-    period = _PERIOD.search(core)
+    period = _period_in(core)
     if period is not None and _DUE_CUE.search(core):
-        return Intent("due", period=_period(period))
+        return Intent("due", period=period)
     named = _read_name(core, _names(leader_set, department_set))
     if named is not None:
         return named

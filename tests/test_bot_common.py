@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.fakegram import BotAPIError, FakeBotAPI, html_to_text, utf16_length
-from handlers.common import PageRef, esc, keyboard, page_buttons, split_message
+from handlers.common import PageRef, keyboard, page_buttons, split_message
+from ledger.render import esc
 
 
 def test_short_text_is_one_message() -> None:

@@ -135,7 +135,29 @@ async def test_a_configured_admin_named_like_a_bound_person_gets_a_distinct_name
     assert bot.stored(f"Wang Fang ({ADMIN_ID})").role == Role.admin
 
 
-@pytest.mark.parametrize("text", ["/start", "我的待办", "/todo", "第12项", "/help", "/whatever"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/start",
+        "我的待办",
+        "/todo",
+        "第12项",
+        "/help",
+        "/whatever",
+        "/due 下周",
+        "/overdue",
+        "/task 12",
+        "/task",
+        "/search 大篷车",
+        "/search",
+        "/dept 学会部",
+        "/leader 郑昌盛",
+        "/leader",
+        "/lang",
+        "/lang en",
+        "/invite 新人",
+    ],
+)
 async def test_a_stranger_is_told_how_to_join_and_sees_nothing_else(
     bot: Harness, text: str
 ) -> None:
@@ -151,6 +173,10 @@ async def test_a_stranger_pressing_a_button_sees_nothing(bot: Harness) -> None:
     zheng = bot.person("郑昌盛")
     shown = last(await bot.say(zheng, "/lang"))
     calls = await bot.press(newcomer(), shown, "English")
+    assert [c.method for c in calls] == ["answerCallbackQuery"]
+    assert "invitation link" in calls[0].params["text"]
+    shown = last(await bot.say(bot.person("陈汉平"), "/todo"))
+    calls = await bot.press(newcomer(), shown, "›")
     assert [c.method for c in calls] == ["answerCallbackQuery"]
     assert "invitation link" in calls[0].params["text"]
 

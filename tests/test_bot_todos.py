@@ -137,6 +137,10 @@ async def test_a_page_pressed_twice_is_not_an_error(bot: Harness) -> None:
         ("下个月到期", "next month (2025-06-01 – 2025-06-30)", ["32"]),
         ("/due next", "next month (2025-06-01 – 2025-06-30)", ["32"]),
         ("/due 下周", "next week (2025-06-02 – 2025-06-08)", []),
+        ("/due 本月", "this month (2025-05-01 – 2025-05-31)", ["3"]),
+        ("/due Next_Month", "next month (2025-06-01 – 2025-06-30)", ["32"]),
+        ("/due today", "today (2025-05-26 – 2025-05-26)", []),
+        ("/due nonsense", "this week (2025-05-26 – 2025-06-01)", ["3"]),
     ],
 )
 async def test_due_lists_what_falls_due_in_the_period(
@@ -173,7 +177,10 @@ async def test_the_date_comes_from_the_applications_clock(bot: Harness) -> None:
 # --- one task --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("question", ["第12项", "/task 12", "第十二项", "12号任务", "任务12"])
+@pytest.mark.parametrize(
+    "question",
+    ["第12项", "/task 12", "第十二项", "12号任务", "任务12", "/task 第十二项", "/task #12"],
+)
 async def test_a_task_in_full(bot: Harness, question: str) -> None:
     chen = bot.person("陈汉平")
     calls = await bot.say(chen, question)
@@ -207,9 +214,11 @@ async def test_a_task_one_may_not_see_is_not_found(bot: Harness) -> None:
     assert "大篷车" not in text
 
 
-async def test_task_without_a_number_asks_which(bot: Harness) -> None:
+@pytest.mark.parametrize("question", ["/task", "/task abc", "/task 第零项", "/task 十二"])
+async def test_task_without_a_number_asks_which(bot: Harness, question: str) -> None:
+    # A bare Chinese numeral (/task 十二) has never been read as a number; 第十二项 is.
     zheng = bot.person("郑昌盛")
-    assert "Which task?" in text_of(await bot.say(zheng, "/task"))
+    assert "Which task?" in text_of(await bot.say(zheng, question))
 
 
 async def test_a_very_long_task_is_split_into_valid_messages(bot: Harness) -> None:
@@ -243,9 +252,10 @@ async def test_search_shows_only_what_the_asker_may_see(bot: Harness) -> None:
     assert "No open task matches" in text
 
 
-async def test_search_without_words_asks_what_about(bot: Harness) -> None:
+@pytest.mark.parametrize("question", ["/search", "/search 的", "/search 那个 任务"])
+async def test_search_without_words_asks_what_about(bot: Harness, question: str) -> None:
     zheng = bot.person("郑昌盛")
-    assert "What about?" in text_of(await bot.say(zheng, "/search"))
+    assert "What about?" in text_of(await bot.say(zheng, question))
 
 
 # --- a department's or a leader's tasks -----------------------------------------------------
@@ -266,6 +276,22 @@ async def test_an_admin_asks_for_a_leaders_tasks(bot: Harness, question: str) ->
     assert "15" in numbers(text)
 
 
+@pytest.mark.parametrize("question", ["/leader 郑昌盛", "/leader 郑昌胜", "/leader 郑昌盛主席"])
+async def test_a_leader_is_found_by_name_even_with_one_character_wrong(
+    bot: Harness, question: str
+) -> None:
+    admin = bot.person("王芳", role=Role.admin)
+    text = text_of(await bot.say(admin, question))
+    assert "Open tasks led by 郑昌盛: 10" in text
+    assert numbers(text)[0] == "33"
+
+
+async def test_a_department_is_found_as_the_ledger_spells_it(bot: Harness) -> None:
+    chen = bot.person("陈汉平")
+    text = text_of(await bot.say(chen, "/dept 普及部(中心)"))
+    assert "Open tasks of 普及部（中心）" in text
+
+
 async def test_a_leader_sees_only_what_they_may_of_another_leader(bot: Harness) -> None:
     zheng = bot.person("郑昌盛")
     text = text_of(await bot.say(zheng, "李麟的任务"))
@@ -283,9 +309,24 @@ async def test_staff_may_not_ask_about_departments_or_leaders(bot: Harness, ques
     assert numbers(text) == []
 
 
-async def test_an_unknown_department_is_said_so(bot: Harness) -> None:
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("/dept 火星部", "火星部"),
+        ("/leader 王六", "王六"),
+        ("/leader 学会部", "学会部"),  # a department, not a leader
+        ("/dept 郑昌盛", "郑昌盛"),  # a leader, not a department
+        ("/dept <b>", "&lt;b&gt;"),
+    ],
+)
+async def test_an_unknown_name_is_said_so(bot: Harness, question: str, name: str) -> None:
     chen = bot.person("陈汉平")
-    assert "I don't know “火星部”" in text_of(await bot.say(chen, "/dept 火星部"))
+    calls = sent(await bot.say(chen, question))
+    assert calls[0].text == f"I don't know “{name}” in the ledger."
+
+
+async def test_a_command_without_a_name_asks_which(bot: Harness) -> None:
+    chen = bot.person("陈汉平")
     assert "Which department?" in text_of(await bot.say(chen, "/dept"))
     assert "Which leader?" in text_of(await bot.say(chen, "/leader"))
 

@@ -9,7 +9,14 @@ import time
 
 import pytest
 
-from nlu.intents import Intent, read_intent
+from nlu.intents import (
+    Intent,
+    read_intent,
+    read_name,
+    read_period,
+    read_task_number,
+    search_terms,
+)
 
 LEADERS = ("郑昌盛", "陈汉平", "王五")
 DEPARTMENTS = ("学会部", "普及部（中心）", "办公室", "市科技馆", "组宣部")
@@ -156,6 +163,95 @@ def test_an_ambiguous_typo_or_department_is_not_guessed() -> None:
 def test_known_names_stay_whole_in_search_terms() -> None:
     intent = read_intent("关于郑昌盛主持的科协讲堂", leaders=LEADERS)
     assert intent == search("郑昌盛", "主持", "科协", "讲堂")
+
+
+# --- the pieces a command reads alone ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("今天", "today"),
+        ("本周", "this_week"),
+        ("这个星期", "this_week"),
+        ("下周", "next_week"),
+        ("下个礼拜到期", "next_week"),
+        ("本月", "this_month"),
+        ("下个月", "next_month"),
+        ("下一个月吗？", "next_month"),
+        ("", None),
+        ("month", None),
+        ("逾期", None),
+    ],
+)
+def test_read_period(text: str, period: str | None) -> None:
+    assert read_period(text) == period
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("12", "12"),
+        (" 12 ", "12"),
+        ("8-10", "8-10"),
+        ("８－１０", "8-10"),
+        ("#7", "7"),
+        ("第十二项", "12"),
+        ("任务12", "12"),
+        ("12号任务", "12"),
+        ("第零项", None),
+        ("十二", None),  # a bare Chinese numeral is not read as a task (as /task has done)
+        ("abc", None),
+        ("", None),
+    ],
+)
+def test_read_task_number(text: str, number: str | None) -> None:
+    assert read_task_number(text) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("学会部", Intent("department", name="学会部")),
+        ("学会部的任务", Intent("department", name="学会部")),
+        ("普及部", Intent("department", name="普及部（中心）")),
+        ("普及部(中心)", Intent("department", name="普及部（中心）")),
+        ("查学会部", Intent("department", name="学会部")),
+        ("郑昌盛", Intent("leader", name="郑昌盛")),
+        ("郑昌胜", Intent("leader", name="郑昌盛")),  # one character wrong
+        ("陈汉平主席分管的任务", Intent("leader", name="陈汉平")),
+        ("火星部", None),
+        ("王六", None),
+        ("大篷车", None),
+        ("", None),
+    ],
+)
+def test_read_name(text: str, expected: Intent | None) -> None:
+    assert read_name(text, leaders=LEADERS, departments=DEPARTMENTS) == expected
+
+
+def test_read_name_knows_only_the_ledgers_names() -> None:
+    assert read_name("郑昌盛") is None
+    assert read_name("学会部") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("大篷车", ("大篷车",)),
+        ("科普大篷车", ("科普", "大篷车")),
+        ("科协讲堂 的", ("科协", "讲堂")),
+        ("大篷车吗？", ("大篷车",)),
+        ("的 那个", ()),
+        ("", ()),
+    ],
+)
+def test_search_terms(text: str, terms: tuple[str, ...]) -> None:
+    assert search_terms(text) == terms
+
+
+def test_search_terms_keep_the_ledgers_names_whole() -> None:
+    assert search_terms("郑昌盛主持的科协讲堂", LEADERS) == ("郑昌盛", "主持", "科协", "讲堂")
 
 
 def test_questions_that_need_no_search_never_load_jieba() -> None:

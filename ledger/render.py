@@ -1,0 +1,253 @@
+"""The ledger's words for its tasks: how a task reads in a message, in a list or in full.
+
+The chat's answers and the reminder digests speak of tasks alike, so what a task looks like is
+said once, here: Telegram HTML, with every piece of ledger text escaped (esc) and each tag on
+one line (the message splitter cuts only at line breaks). Buttons and paging belong to the chat
+(handlers.common). Every function is given the translator ``_`` and ``today``; none reads the
+clock.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from models.access import COUNT_CAP
+from models.queries import TaskView
+from models.tables import AuditEvent, Target, TaskStatus
+from nlu.calendar import period_window
+from nlu.i18n import N_, Translate
+
+TITLE_WIDTH = 30  # characters of a task's title in a list line
+
+STATUS_NAMES: dict[str, str] = {
+    TaskStatus.open: N_("open"),
+    TaskStatus.in_progress: N_("in progress"),
+    TaskStatus.pending_review: N_("awaiting review"),
+    TaskStatus.done: N_("done"),
+    TaskStatus.cancelled: N_("cancelled"),
+}
+# Audit events a task's history shows in words (AuditEvent.action); others show as logged.
+ACTION_NAMES = {
+    "task.imported": N_("imported from the task list"),
+    "task.revised": N_("changed by a revised task list: {fields}"),
+    "task.cancelled": N_("no longer in the revised task list: cancelled"),
+}
+# What the import's change report and a task's history call each compared field.
+FIELD_NAMES = {
+    "seq": N_("position in the list"),
+    "number": N_("number"),
+    "category": N_("category"),
+    "focus": N_("key work"),
+    "content": N_("content"),
+    "measures": N_("measures"),
+    "due": N_("deadline"),
+    "due_text": N_("deadline as written"),
+    "due_kind": N_("kind of deadline"),
+    "recurrence": N_("recurrence"),
+    "start": N_("start"),
+    "leaders": N_("leaders"),
+    "lead_departments": N_("lead departments"),
+    "responsible": N_("responsible departments"),
+    "targets": N_("targets"),
+    "status": N_("status"),
+}
+PERIOD_NAMES = {
+    "today": N_("today"),
+    "this_week": N_("this week"),
+    "next_week": N_("next week"),
+    "this_month": N_("this month"),
+    "next_month": N_("next month"),
+}
+
+# What an empty list says.
+NOTHING_OPEN = N_("Nothing open. Well done!")
+NOTHING_DUE = N_("Nothing falls due then.")
+NOTHING_OVERDUE = N_("Nothing is overdue.")
+NOTHING_MATCHES = N_("No open task matches. Try other words, or /todo for your own list.")
+NOTHING_YOU_MAY_SEE = N_("No open tasks that you may see.")
+
+_LEADING_NUMBER = re.compile(r"^\s*\d+(?:\s*[-、.．]\s*\d+)*\s*[.．、)）]?\s*")
+
+
+def esc(text: object) -> str:
+    """Ledger text made safe for parse_mode HTML."""
+    return html.escape(str(text), quote=False)
+
+
+# --- pieces of a task -----------------------------------------------------------------------
+
+
+def number_label(view: TaskView, _: Translate) -> str:
+    """No. 12, or a dash for a task the document left unnumbered."""
+    return _("No. {number}").format(number=view.task.number) if view.task.number else "—"
+
+
+def short_title(view: TaskView, width: int = TITLE_WIDTH) -> str:
+    """The start of what the task is about, without the number the document wrote before it."""
+    task = view.task
+    text = " ".join((task.content or task.focus or task.measures or "").split())
+    text = _LEADING_NUMBER.sub("", text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e15 else f"{value:.0f}"
+
+
+def progress(target: Target) -> str:
+    """巡展 25/40 场 (62%)."""
+    share = f" ({target.achieved / target.value:.0%})" if target.value else ""
+    return (
+        f"{target.metric} {_number(target.achieved)}/{_number(target.value)} {target.unit}{share}"
+    )
+
+
+def status_name(status: str, _: Translate) -> str:
+    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status
+
+
+def deadline(view: TaskView, today: date, _: Translate) -> str:
+    """The deadline and how far off it is; overdue open tasks are marked. HTML."""
+    task = view.task
+    if task.due is None:
+        return _("no fixed deadline") + (f" ({esc(task.due_text)})" if task.due_text else "")
+    days = (task.due - today).days
+    text = task.due.isoformat()
+    if task.status in (TaskStatus.done, TaskStatus.cancelled):
+        return text
+    if days < 0:
+        # One message per count that reads differently: English says "1 day", not "1 days".
+        late = _("overdue by 1 day") if days == -1 else _("overdue by {days} days")
+        return text + " ⚠️ " + late.format(days=-days)
+    if days == 0:
+        return text + " ⏰ " + _("due today")
+    left = _("(1 day left)") if days == 1 else _("({days} days left)")
+    return text + " " + left.format(days=days)
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+def task_line(view: TaskView, today: date, _: Translate) -> str:
+    """Two lines for a list: number and title; deadline, status and progress. HTML."""
+    details = [deadline(view, today, _), esc(status_name(view.task.status, _))]
+    details += [esc(progress(target)) for target in view.targets[:2]]
+    return f"<b>{esc(number_label(view, _))}</b> {esc(short_title(view))}\n    " + " · ".join(
+        details
+    )
+
+
+def task_lines(views: Sequence[TaskView], today: date, _: Translate) -> str:
+    """Each task's list line, a blank line between them. HTML."""
+    return "\n\n".join(task_line(view, today, _) for view in views)
+
+
+def task_list(
+    title: str, views: Sequence[TaskView], *, total: int, nothing: str, today: date, _: Translate
+) -> str:
+    """A list under its title with how many it holds (500+ past the cap); ``nothing`` if empty.
+
+    ``title`` and ``nothing`` are plain translated text; the result is HTML.
+    """
+    count = f"{COUNT_CAP}+" if total > COUNT_CAP else str(total)
+    heading = _("{title}: {count}").format(title=f"<b>{esc(title)}</b>", count=count)
+    if not views:
+        return f"{heading}\n{nothing}"
+    return f"{heading}\n\n{task_lines(views, today, _)}"
+
+
+def todo_title(_: Translate) -> str:
+    return _("Your open tasks")
+
+
+def due_title(period: str, today: date, _: Translate) -> str:
+    """Due this week (2025-05-26 – 2025-06-01)."""
+    start, end = period_window(period, today)
+    return _("Due {period} ({start} – {end})").format(
+        period=_(PERIOD_NAMES[period]), start=start.isoformat(), end=end.isoformat()
+    )
+
+
+def overdue_title(_: Translate) -> str:
+    return _("Overdue tasks")
+
+
+def search_title(terms: Sequence[str], _: Translate) -> str:
+    return _("Open tasks about {terms}").format(terms="、".join(terms))
+
+
+def department_title(department: str, _: Translate) -> str:
+    return _("Open tasks of {department}").format(department=department)
+
+
+def leader_title(leader: str, _: Translate) -> str:
+    return _("Open tasks led by {leader}").format(leader=leader)
+
+
+# --- one task in full -----------------------------------------------------------------------
+
+
+def task_in_full(
+    view: TaskView,
+    history: Sequence[tuple[AuditEvent, str | None]],
+    *,
+    today: date,
+    zone: ZoneInfo,
+    _: Translate,
+) -> str:
+    """One task in full: content, measures, targets and progress, who, and its history. HTML.
+
+    ``history`` is the task's audit trail, oldest first, each event with who acted (None for
+    the system); its times are shown in ``zone``.
+    """
+    task = view.task
+    lines = [f"<b>{esc(number_label(view, _))}</b> {esc(view.plan_title)}"]
+    if task.category or task.focus:
+        lines.append(esc(" · ".join(part for part in (task.category, task.focus) if part)))
+
+    def section(title: str, body: str | None) -> None:
+        if body and body.strip():
+            lines.extend(["", f"<b>{esc(title)}</b>"])
+            lines.extend(esc(line) for line in body.strip().splitlines() if line.strip())
+
+    section(_("Content"), task.content)
+    section(_("Measures"), task.measures)
+    deadline_title, status_title = _("Deadline"), _("Status")
+    lines.extend(["", f"<b>{esc(deadline_title)}</b> {deadline(view, today, _)}"])
+    if task.due is not None and task.due_text:
+        lines[-1] += f" ({esc(task.due_text)})"
+    lines.append(f"<b>{esc(status_title)}</b> {esc(status_name(task.status, _))}")
+    if view.targets:
+        targets_title = _("Targets")
+        lines.extend(["", f"<b>{esc(targets_title)}</b>"])
+        lines.extend(f"• {esc(progress(target))}" for target in view.targets)
+    for title, names in (
+        (_("Lead departments"), view.lead_departments),
+        (_("Responsible"), view.responsible),
+        (_("Leaders"), view.leaders),
+    ):
+        if names:
+            lines.append(f"<b>{esc(title)}</b> {esc('、'.join(names))}")
+    history_title = _("History")
+    lines.extend(["", f"<b>{esc(history_title)}</b>"])
+    if not history:
+        lines.append(_("No history yet."))
+    lines.extend(_event(event, actor, zone, _) for event, actor in history)
+    return "\n".join(lines)
+
+
+def _event(event: AuditEvent, actor: str | None, zone: ZoneInfo, _: Translate) -> str:
+    """• 2025-05-26 12:00 · 王芳 · what happened."""
+    when = event.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    who = f" · {esc(actor)}" if actor else ""
+    detail = event.detail
+    if event.action in ACTION_NAMES:  # known events say what happened in words
+        fields = "、".join(_(FIELD_NAMES.get(key, key)) for key in detail.split(",") if key)
+        what, text = _(ACTION_NAMES[event.action]).format(fields=fields), ""
+    else:
+        what, text = event.action, f" · {esc(detail[:200])}" if detail else ""
+    return f"• {when}{who} · {esc(what)}{text}"
