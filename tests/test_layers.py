@@ -60,3 +60,9 @@ def test_chat_features_share_only_through_common() -> None:
             and not name.startswith("handlers.common.")
         }
         assert path.stem == "common" or not others, f"{path.name} imports {sorted(others)}"
+
+
+def test_benchmarks_do_not_import_the_tests() -> None:
+    for path in modules("bench"):
+        tests = sorted(name for name in imported(path) if name.split(".")[0] == "tests")
+        assert not tests, f"{path.relative_to(ROOT)} imports {tests}"
