@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,8 +25,8 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session")
-def postgres_template() -> Iterator[str]:
-    """A PostgreSQL 16 server for this test run, with a migrated template database.
+def postgres_ledger() -> Iterator[tuple[str, Engine]]:
+    """A PostgreSQL 16 server for this test run and a migrated ledger database on it.
 
     Its data directory is this run's own: pytest's temp root is shared by every run on the
     machine and prunes old runs' folders, which would delete a running server's files.
@@ -43,35 +42,72 @@ def postgres_template() -> Iterator[str]:
             base = server.get_uri()
             admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
             with admin.connect() as connection:
-                connection.execute(text("CREATE DATABASE duban_template"))
-            template = make_engine(base.replace("/postgres?", "/duban_template?"))
-            upgrade(template)
-            template.dispose()
-            yield base
+                # A throwaway server need not survive a power cut: it need not wait for the disk.
+                for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+                    connection.execute(text(f"ALTER SYSTEM SET {setting} = off"))
+                connection.execute(text("SELECT pg_reload_conf()"))
+                connection.execute(text("CREATE DATABASE duban_test"))
             admin.dispose()
+            url = base.replace("/postgres?", "/duban_test?")
+            ledger = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+            upgrade(ledger)
+            yield url, ledger
+            ledger.dispose()
         finally:
             server.cleanup()
     finally:
         shutil.rmtree(data, ignore_errors=True)
 
 
+def _empty_postgres(ledger: Engine) -> None:
+    """Every table of the ledger emptied and its ids restarted; the schema stays.
+
+    Much cheaper than a new database per test. Connections a previous test left open are
+    closed first, so nothing it did can hold a lock.
+    """
+    with ledger.connect() as connection:
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+        tables = connection.execute(
+            text(
+                "SELECT quote_ident(tablename) FROM pg_tables "
+                "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            )
+        ).scalars()
+        connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template() -> Iterator[Path]:
+    """A migrated SQLite ledger, copied for each test instead of migrating each time.
+
+    Like the PostgreSQL server's, its folder is this run's own, outside pytest's shared root.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="duban-test-sqlite-"))
+    try:
+        path = folder / "ledger.sqlite"
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        engine.dispose()  # the last connection closing folds the WAL into the file
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, migrated database: an SQLite file, or a copy of the PostgreSQL template."""
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, migrated, empty ledger: an SQLite file, or the run's PostgreSQL database."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-        upgrade(make_engine(url))
-        yield url
-        return
-    base: str = request.getfixturevalue("postgres_template")
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE duban_template"))
-    yield base.replace("/postgres?", f"/{name}?")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-    admin.dispose()
+        path = tmp_path / "ledger.sqlite"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url, ledger = request.getfixturevalue("postgres_ledger")
+    _empty_postgres(ledger)
+    return str(url)
 
 
 @pytest.fixture

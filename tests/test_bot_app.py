@@ -75,8 +75,12 @@ async def test_a_failure_is_logged_with_context_and_the_user_is_told(
     zheng = bot.person("郑昌盛")
     with bot.engine.begin() as connection:  # the ledger loses a table under the running bot
         connection.execute(text("ALTER TABLE taskleader RENAME TO taskleader_gone"))
-    with caplog.at_level(logging.ERROR):
-        calls = await bot.say(zheng, "/todo")
+    try:
+        with caplog.at_level(logging.ERROR):
+            calls = await bot.say(zheng, "/todo")
+    finally:  # the PostgreSQL ledger is the next test's too
+        with bot.engine.begin() as connection:
+            connection.execute(text("ALTER TABLE taskleader_gone RENAME TO taskleader"))
     assert "something went wrong" in text_of(calls)
     record = next(r for r in caplog.records if r.name == "handlers.common")
     assert "update_id" in record.getMessage()
