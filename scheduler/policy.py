@@ -124,7 +124,7 @@ def chase(
     open_ended = deadline.kind == "continuous" or deadline.recurrence in _OPEN_ENDED_CYCLES
     if open_ended:
         if today == first_workday_of_month(calendar, today):
-            return Chase("progress", None)
+            return Chase("progress", today.replace(day=1))  # the month it asks about
         return None
     if deadline.due is None:
         return None  # no date could be read: the clerk is warned at import, not here
@@ -140,6 +140,43 @@ def chase(
     if late > 0 and late % policy.overdue_every == 0:
         return Chase("overdue", deadline.due, late)
     return None
+
+
+def stage(
+    deadline: Deadline, today: date, calendar: WorkCalendar, policy: Policy = Policy()
+) -> Chase | None:
+    """The reminder stage a task is in on ``today``: the last one ``chase`` reached, or None.
+
+    The sweep sends a stage once per task and person (the delivery ledger remembers which), so
+    a bot that was down on the day a stage began still sends it when it comes back, and a task
+    imported 5 working days before its deadline gets its 7-day reminder at once. On a day the
+    engine runs throughout, a stage begins exactly when ``chase`` says.
+    """
+    if deadline.status not in CHASED or not calendar.is_workday(today):
+        return None
+    open_ended = deadline.kind == "continuous" or deadline.recurrence in _OPEN_ENDED_CYCLES
+    if open_ended:
+        if today >= first_workday_of_month(calendar, today):
+            return Chase("progress", today.replace(day=1))
+        return None
+    if deadline.due is None:
+        return None
+    due, tiers = deadline.due, policy.tiers
+    if deadline.kind == "recurring" and deadline.recurrence:
+        due = next_occurrence(deadline.due, deadline.recurrence, today)
+        cycle = _CYCLE_DAYS.get(deadline.recurrence, 365)
+        tiers = tuple(tier for tier in policy.tiers if tier * 7 / 5 < cycle)
+    elif today > due:
+        late = workdays_after(calendar, due, today)
+        if late >= policy.overdue_every:
+            every = policy.overdue_every
+            return Chase("overdue", due, late - late % every)
+        return Chase("due", due)  # the day's reminder, sent late if the engine was down
+    left = workdays_after(calendar, today, due)
+    if left == 0:
+        return Chase("due", due)
+    reached = [tier for tier in tiers if tier >= left]
+    return Chase("before", due, min(reached)) if reached else None
 
 
 def escalates(

@@ -17,6 +17,7 @@ from scheduler.policy import (
     escalates,
     next_occurrence,
     reminder_horizon,
+    stage,
 )
 
 
@@ -176,3 +177,34 @@ def test_the_horizon_covers_every_countdown_of_the_day() -> None:
             reminder = chase(deadline, today, BUILT_IN, policy)
             if reminder is not None and reminder.kind in ("before", "due"):
                 assert deadline.due is not None and deadline.due <= horizon
+
+
+def test_on_a_day_the_engine_runs_a_stage_begins_exactly_when_chase_says() -> None:
+    deadlines = [
+        Deadline(date(2025, 12, 31), "by"),
+        Deadline(date(2025, 10, 1), "by"),
+        Deadline(date(2025, 3, 31), "recurring", "quarterly"),
+        Deadline(date(2025, 1, 5), "recurring", "monthly"),
+        Deadline(None, "continuous"),
+        Deadline(date(2027, 1, 8), "by"),
+    ]
+    for deadline in deadlines:
+        previous: Chase | None = None
+        for day in days("2025-01-01", "2027-02-28"):
+            if not BUILT_IN.is_workday(day):
+                assert stage(deadline, day, BUILT_IN) is None
+                continue
+            current = stage(deadline, day, BUILT_IN)
+            began = current if current != previous else None
+            assert began == chase(deadline, day, BUILT_IN), (deadline, day)
+            previous = current
+
+
+def test_a_stage_missed_while_the_engine_was_down_is_still_current() -> None:
+    due = date(2025, 12, 31)
+    # Imported (or back up) on 2025-12-24, five working days before: the 7-day stage is due.
+    assert stage(Deadline(due, "by"), date(2025, 12, 24), BUILT_IN) == Chase("before", due, 7)
+    # Down on the day itself: the next morning still owes the deadline's reminder.
+    assert stage(Deadline(due, "by"), date(2026, 1, 4), BUILT_IN) == Chase("due", due)
+    assert stage(Deadline(due, "by"), date(2026, 1, 7), BUILT_IN) == Chase("overdue", due, 3)
+    assert stage(Deadline(due, "by"), date(2025, 10, 1), BUILT_IN) is None  # too early
