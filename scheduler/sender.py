@@ -146,7 +146,7 @@ class TelegramSender:
         max_backoff: float = 30.0,
         max_flood_waits: int = 3,
         max_flood_wait: float = 300.0,
-        forget_every: float = 60.0,
+        forget_every: float = 10.0,
     ) -> None:
         """``max_attempts`` tries against transient faults, waiting ``backoff`` seconds, doubled
         each time up to ``max_backoff``. RetryAfter is waited out ``max_flood_waits`` times, each
@@ -203,6 +203,7 @@ class TelegramSender:
                 return await self._try(lane, chat_id, text, markup)
         finally:
             lane.users -= 1
+            self._forget_idle()
 
     async def _try(
         self, lane: _Lane, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
