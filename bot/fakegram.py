@@ -202,7 +202,7 @@ class FakeBotAPI:
     # chat refused is counted in too_many. limit_clock is monotonic, unlike clock (dates).
     enforce_limits: bool = False
     limit_clock: Callable[[], float] = time.monotonic
-    limit_slack: float = 0.01  # seconds of scheduling jitter forgiven at a window's edge
+    limit_slack: float = 0.02  # seconds of scheduling jitter forgiven at a window's edge
     too_many: list[int] = field(default_factory=list)
     _sent_at: deque[float] = field(default_factory=deque)  # every message, within the window
     _chat_sent_at: dict[int, deque[float]] = field(default_factory=dict)
