@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import bot, import_seed, parse_date, xlsx_10k
+from bench import bot, delivery, import_seed, parse_date, xlsx_10k
 
 BENCHES = {
     "import-seed": import_seed.main,
     "xlsx-10k": xlsx_10k.main,
     "parse-date": parse_date.main,
     "bot": bot.main,
+    "delivery": delivery.main,
 }
 
 if __name__ == "__main__":

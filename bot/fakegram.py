@@ -2,7 +2,9 @@
 
 `FakeBotAPI` answers the Bot API methods the bot uses and records every call, checking what
 Telegram would check (message length, HTML markup, callback data size, "message is not
-modified"). `FakeRequest` plugs it into python-telegram-bot as the HTTP transport, so the real
+modified") and, when asked, its sending limits. It can also be told to refuse a chat as
+Telegram does: blocked, not found, flooded, migrated to a supergroup, or a passing 5xx or
+timeout. `FakeRequest` plugs it into python-telegram-bot as the HTTP transport, so the real
 `Application` runs unchanged. `FakeTelegram` types messages and presses buttons as a given user
 by feeding real `Update`s to `Application.process_update`.
 """
@@ -11,14 +13,18 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html import unescape
+from http import HTTPStatus
 from typing import Any
 
 from telegram import Update
+from telegram.error import TimedOut
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
@@ -26,6 +32,12 @@ JSON = dict[str, Any]
 
 MESSAGE_LIMIT = 4096  # characters (UTF-16 code units) after entity parsing
 CALLBACK_DATA_LIMIT = 64  # bytes
+
+# Telegram's sending limits (Bots FAQ) as (messages, seconds), enforced when asked: about 30
+# messages a second overall, one a second in a private chat, 20 a minute in a group.
+OVERALL_LIMIT = (30, 1.0)
+PRIVATE_CHAT_LIMIT = (1, 1.0)
+GROUP_LIMIT = (20, 60.0)
 
 # The HTML Telegram accepts (https://core.telegram.org/bots/api#html-style).
 _TAGS = {
@@ -58,6 +70,10 @@ class BotAPIError(Exception):
         self.status = status
         self.description = description
         self.parameters = parameters
+
+
+class NoAnswer(Exception):
+    """Telegram did not answer in time: the transport times out (FakeRequest raises TimedOut)."""
 
 
 def utf16_length(text: str) -> int:
@@ -178,7 +194,18 @@ class FakeBotAPI:
     chats: dict[int, JSON] = field(default_factory=dict)  # every chat a message came from
     updates: list[JSON] = field(default_factory=list)  # waiting for getUpdates
     blocked: set[int] = field(default_factory=set)  # chats whose person blocked the bot
+    missing: set[int] = field(default_factory=set)  # chats Telegram does not know (400)
+    migrated: dict[int, int] = field(default_factory=dict)  # group -> the supergroup it became
     floods: dict[int, list[int]] = field(default_factory=dict)  # chat -> retry_after to answer
+    failures: dict[int, list[int | None]] = field(default_factory=dict)  # chat -> 5xx, None
+    # Telegram's sending limits: off unless asked; sendMessage beyond them answers 429 and the
+    # chat refused is counted in too_many. limit_clock is monotonic, unlike clock (dates).
+    enforce_limits: bool = False
+    limit_clock: Callable[[], float] = time.monotonic
+    limit_slack: float = 0.02  # seconds of scheduling jitter forgiven at a window's edge
+    too_many: list[int] = field(default_factory=list)
+    _sent_at: deque[float] = field(default_factory=deque)  # every message, within the window
+    _chat_sent_at: dict[int, deque[float]] = field(default_factory=dict)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     # --- the bot's side: answering methods -------------------------------------------------
@@ -196,7 +223,10 @@ class FakeBotAPI:
         }
 
     def answer(self, method: str, params: JSON) -> tuple[int, JSON]:
-        """The HTTP status and JSON body Telegram would answer; the call is recorded."""
+        """The HTTP status and JSON body Telegram would answer; the call is recorded.
+
+        Raises NoAnswer when Telegram is to time out (see ``fail``).
+        """
         call = Call(method, params)
         self.calls.append(call)
         handler = getattr(self, f"_{method}", None)
@@ -204,6 +234,9 @@ class FakeBotAPI:
             if handler is None:
                 raise BotAPIError(404, f"Not Found: method {method} is not faked")
             call.result = handler(params)
+        except NoAnswer:
+            call.error = "timed out"
+            raise
         except BotAPIError as error:
             call.error = error.description
             body: JSON = {"ok": False, "error_code": error.status, "description": error.description}
@@ -224,10 +257,28 @@ class FakeBotAPI:
         """The next ``times`` messages to ``chat_id`` are refused: 429, retry after N seconds."""
         self.floods.setdefault(chat_id, []).extend([retry_after] * times)
 
+    def fail(self, chat_id: int, *, status: int | None = 502, times: int = 1) -> None:
+        """The next ``times`` messages to ``chat_id`` meet a passing fault: that 5xx status, or
+        with ``status=None`` no answer in time (the transport raises TimedOut)."""
+        self.failures.setdefault(chat_id, []).extend([status] * times)
+
+    def migrate(self, chat_id: int, *, to: int) -> None:
+        """The group ``chat_id`` became the supergroup ``to``: messages to it answer 400."""
+        self.migrated[chat_id] = to
+        self.chats[to] = {**self.chats.get(chat_id, {}), "id": to, "type": "supergroup"}
+
     def _deliverable(self, chat_id: int) -> None:
-        """Refuse as Telegram does a chat that blocked the bot or that gets too much at once."""
+        """Refuse as Telegram does a chat that is gone, moved, or gets too much at once."""
         if chat_id in self.blocked:
             raise BotAPIError(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self.missing:
+            raise BotAPIError(400, "Bad Request: chat not found")
+        if chat_id in self.migrated:
+            raise BotAPIError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self.migrated[chat_id]},
+            )
         waits = self.floods.get(chat_id)
         if waits:
             retry_after = waits.pop(0)
@@ -236,11 +287,42 @@ class FakeBotAPI:
                 f"Too Many Requests: retry after {retry_after}",
                 {"retry_after": retry_after},
             )
+        faults = self.failures.get(chat_id)
+        if faults:
+            status = faults.pop(0)
+            if status is None:
+                raise NoAnswer
+            raise BotAPIError(status, HTTPStatus(status).phrase)
+
+    def _within_limits(self, chat_id: int) -> float:
+        """Now on the limit clock; 429 if a message to ``chat_id`` now would break a limit."""
+        now = self.limit_clock()
+        if not self.enforce_limits:
+            return now
+        chat_limit = PRIVATE_CHAT_LIMIT if chat_id > 0 else GROUP_LIMIT
+        chat_log = self._chat_sent_at.setdefault(chat_id, deque())
+        for log, (count, seconds) in ((self._sent_at, OVERALL_LIMIT), (chat_log, chat_limit)):
+            while log and now - log[0] >= seconds - self.limit_slack:
+                log.popleft()
+            if len(log) >= count:
+                self.too_many.append(chat_id)
+                retry_after = max(1, math.ceil(log[0] + seconds - now))
+                raise BotAPIError(
+                    429,
+                    f"Too Many Requests: retry after {retry_after}",
+                    {"retry_after": retry_after},
+                )
+        return now
 
     def _sendMessage(self, params: JSON) -> JSON:
-        self._deliverable(int(params["chat_id"]))
+        chat_id = int(params["chat_id"])
+        self._deliverable(chat_id)
         text = _visible_text(params)
         _check_markup(params.get("reply_markup"))
+        now = self._within_limits(chat_id)
+        if self.enforce_limits:
+            self._sent_at.append(now)
+            self._chat_sent_at[chat_id].append(now)
         message: JSON = {
             "message_id": next(self._ids),
             "date": int(self.clock()),
@@ -391,7 +473,10 @@ class FakeRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         name = url.rstrip("/").rsplit("/", 1)[-1]
         params = json.loads(json.dumps(request_data.parameters)) if request_data else {}
-        status, body = self.api.answer(name, params)
+        try:
+            status, body = self.api.answer(name, params)
+        except NoAnswer:
+            raise TimedOut from None  # as python-telegram-bot's HTTP transport does
         return status, json.dumps(body, ensure_ascii=False).encode()
 
 

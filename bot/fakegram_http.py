@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
-from bot.fakegram import JSON, Call, FakeBotAPI
+from bot.fakegram import JSON, Call, FakeBotAPI, NoAnswer
 
 # Parameters PTB sends form-encoded whose values are JSON (objects, arrays, numbers, booleans).
 _JSON_VALUES = {
@@ -67,9 +67,13 @@ class FakeBotAPIServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
-                status, answer = server.handle(
-                    self.path, self.headers.get("Content-Type", ""), body
-                )
+                try:
+                    status, answer = server.handle(
+                        self.path, self.headers.get("Content-Type", ""), body
+                    )
+                except NoAnswer:
+                    self.close_connection = True  # hang up unanswered: the bot sees a fault
+                    return
                 payload = json.dumps(answer, ensure_ascii=False).encode()
                 try:
                     self.send_response(status)
@@ -121,8 +125,10 @@ class FakeBotAPIServer:
         if method == "getUpdates":
             self._wait_for_updates(params)
         with self.changed:
-            status, answer = self.api.answer(method, params)
-            self.changed.notify_all()
+            try:
+                status, answer = self.api.answer(method, params)
+            finally:
+                self.changed.notify_all()
         return status, answer
 
     def _wait_for_updates(self, params: JSON) -> None:

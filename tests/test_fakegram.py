@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from telegram import Bot
-from telegram.error import Forbidden, RetryAfter
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.fakegram import FakeBotAPI, FakeRequest
 
@@ -38,3 +38,99 @@ async def test_too_many_requests_says_how_long_to_wait_then_passes() -> None:
         message = await bot.send_message(CHAT, "提醒")
     assert message.text == "提醒"
     assert len(api.sent("sendMessage")) == 1
+
+
+async def test_a_chat_telegram_does_not_know_is_a_bad_request() -> None:
+    api = FakeBotAPI()
+    api.missing.add(CHAT)
+    async with Bot("1:offline", request=FakeRequest(api)) as bot:
+        with pytest.raises(BadRequest, match="Chat not found"):
+            await bot.send_message(CHAT, "提醒")
+
+
+async def test_a_group_that_became_a_supergroup_says_where_it_went() -> None:
+    api = FakeBotAPI()
+    api.migrate(-4_001, to=-100_4_001)
+    async with Bot("1:offline", request=FakeRequest(api)) as bot:
+        with pytest.raises(ChatMigrated) as raised:
+            await bot.send_message(-4_001, "提醒")
+        assert raised.value.new_chat_id == -100_4_001
+        message = await bot.send_message(-100_4_001, "提醒")
+    assert message.chat.type == "supergroup"
+
+
+async def test_passing_faults_answer_5xx_or_time_out_then_clear() -> None:
+    api = FakeBotAPI()
+    api.fail(CHAT, status=502, times=2)
+    api.fail(CHAT, status=None)
+    async with Bot("1:offline", request=FakeRequest(api)) as bot:
+        for _ in range(2):
+            with pytest.raises(NetworkError, match="Bad Gateway"):
+                await bot.send_message(CHAT, "提醒")
+        with pytest.raises(TimedOut):
+            await bot.send_message(CHAT, "提醒")
+        await bot.send_message(CHAT, "提醒")
+    assert [call.error for call in api.calls if call.method == "sendMessage"] == [
+        "Bad Gateway",
+        "Bad Gateway",
+        "timed out",
+        None,
+    ]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def too_fast(api: FakeBotAPI, chat_id: int) -> int | None:
+    """retry_after if a message to ``chat_id`` now is refused for going over the limits."""
+    status, body = api.answer("sendMessage", {"chat_id": chat_id, "text": "提醒"})
+    if status == 200:
+        return None
+    assert status == 429, body
+    return int(body["parameters"]["retry_after"])
+
+
+def test_limits_are_not_enforced_unless_asked() -> None:
+    api = FakeBotAPI(limit_clock=Clock())
+    assert [too_fast(api, CHAT) for _ in range(50)] == [None] * 50
+    assert api.too_many == []
+
+
+def test_a_private_chat_gets_one_message_a_second() -> None:
+    clock = Clock()
+    api = FakeBotAPI(enforce_limits=True, limit_clock=clock)
+    assert too_fast(api, CHAT) is None
+    clock.now += 0.5
+    assert too_fast(api, CHAT) == 1
+    assert too_fast(api, CHAT + 1) is None  # another chat is not held up
+    clock.now += 0.5
+    assert too_fast(api, CHAT) is None
+    assert api.too_many == [CHAT]
+
+
+def test_a_group_gets_twenty_messages_a_minute() -> None:
+    clock = Clock()
+    api = FakeBotAPI(enforce_limits=True, limit_clock=clock)
+    for _ in range(20):
+        assert too_fast(api, -CHAT) is None
+        clock.now += 1
+    assert too_fast(api, -CHAT) == 40  # the first of the twenty leaves the minute in 40 s
+    clock.now += 40
+    assert too_fast(api, -CHAT) is None
+    assert api.too_many == [-CHAT]
+
+
+def test_the_bot_sends_thirty_messages_a_second_overall() -> None:
+    clock = Clock()
+    api = FakeBotAPI(enforce_limits=True, limit_clock=clock)
+    for n in range(30):
+        assert too_fast(api, CHAT + n) is None
+    assert too_fast(api, CHAT + 30) == 1
+    clock.now += 1
+    assert too_fast(api, CHAT + 30) is None
+    assert api.too_many == [CHAT + 30]
