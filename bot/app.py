@@ -23,12 +23,17 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.reminders_command import reminder_policy
 from bot.settings import Settings
-from handlers import admin, onboarding, todos
+from handlers import admin, onboarding, reminders, todos
 from handlers.common import ADDRESSED_TO_ME, SERVICES_KEY, Context, Services, on_error
+from ledger.digest import REMINDER_DATA
 from models.db import make_engine, upgrade
 from nlu.i18n import N_, translator
 from scheduler.calendar_notice import send_calendar_notice
+from scheduler.policy import Policy
+from scheduler.sender import TelegramSender
+from scheduler.sweep import DEFAULT_POLICY, OFFICE_HOURS, SweepReport, Window, sweep
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +126,7 @@ def _register(application: BotApplication) -> None:
             _command(["dept", "department"], todos.department_command),
             _command("leader", todos.leader_command),
             CallbackQueryHandler(todos.page_pressed, pattern=todos.PAGE_DATA),
+            CallbackQueryHandler(reminders.reminder_pressed, pattern=REMINDER_DATA),
             MessageHandler(
                 NEW_MESSAGES & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_ME,
                 todos.text_message,
@@ -139,13 +145,51 @@ def _register(application: BotApplication) -> None:
 CALENDAR_NOTICE_AT = time(9, 0)
 
 
+SWEEP_EVERY = 60  # seconds: reminders go out within a minute of falling due
+SENDER_KEY = "sender"
+
+
 def _schedule(application: BotApplication, settings: Settings) -> None:
-    """The daily jobs; the JobQueue runs them once the application starts (tests never start it)."""
+    """The jobs; the JobQueue runs them once the application starts (tests never start it).
+
+    The sweep holds no state: its first run, right after start, catches up on what fell due
+    while the bot was down.
+    """
     assert application.job_queue is not None  # installed with python-telegram-bot[job-queue]
     application.job_queue.run_daily(
         _calendar_notice,
         CALENDAR_NOTICE_AT.replace(tzinfo=settings.zone),
         name="calendar-notice",
+    )
+    policy, window = reminder_policy(settings)
+
+    async def sweep_now(context: Context) -> None:
+        await run_sweep(context.application, policy=policy, window=window)
+
+    application.job_queue.run_repeating(
+        sweep_now, interval=SWEEP_EVERY, first=1, name="reminder-sweep"
+    )
+
+
+async def run_sweep(
+    application: BotApplication,
+    *,
+    policy: Policy = DEFAULT_POLICY,
+    window: Window = OFFICE_HOURS,
+) -> SweepReport:
+    """One sweep of the reminder engine at the application's clock (the job; /tick)."""
+    svc = services_of(application)
+    sender = application.bot_data.get(SENDER_KEY)
+    if sender is None:
+        sender = application.bot_data[SENDER_KEY] = TelegramSender(application.bot)
+    return await sweep(
+        svc.engine,
+        sender,
+        now=svc.now(),
+        zone=svc.zone,
+        default_language=svc.default_language,
+        policy=policy,
+        window=window,
     )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 from bot.calendar_command import add_calendar_parser, cmd_calendar
+from bot.reminders_command import add_reminders_parser, cmd_reminders
 from bot.settings import PROJECT_ROOT, Settings
 from ledger.draft import LedgerError
 from ledger.render import FIELD_NAMES
@@ -80,6 +81,7 @@ def build_parser(_: Translate) -> argparse.ArgumentParser:
     admin_add.add_argument("name")
 
     add_calendar_parser(commands, _)
+    add_reminders_parser(commands, _, _date)
 
     db = commands.add_parser("db", help=_("database schema"))
     db.add_argument("action", choices=["upgrade", "current"])
@@ -484,6 +486,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             "invite": cmd_invite,
             "admin": cmd_admin,
             "calendar": cmd_calendar,
+            "reminders": cmd_reminders,
         }
         return handler[args.command](args, settings, out, _)
     except LedgerError as error:

@@ -5,6 +5,7 @@ This is the only module that reads the environment; everything else is handed a 
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,6 +33,11 @@ class Settings(BaseSettings):
     admin_telegram_ids: Annotated[list[int], NoDecode] = []
     # The largest file `import` reads, in MB; a task list is far smaller.
     import_max_mb: PositiveInt = 20
+    # Reminders go out on working days inside these office hours ("09:00-18:00"), at the
+    # given working days before a deadline, and every N working days while it is overdue.
+    reminder_hours: str = "09:00-18:00"
+    reminder_tiers: Annotated[list[int], NoDecode] = [30, 14, 7, 3, 1]
+    reminder_overdue_every: PositiveInt = 3
 
     @field_validator("timezone")
     @classmethod
@@ -63,6 +69,42 @@ class Settings(BaseSettings):
             return [value]
         return value
 
+    @field_validator("reminder_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        start, end = _hours(value)
+        if start >= end:
+            raise ValueError("REMINDER_HOURS: the start must come before the end (09:00-18:00)")
+        return value
+
+    @field_validator("reminder_tiers", mode="before")
+    @classmethod
+    def _tiers(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        return value
+
+    @field_validator("reminder_tiers")
+    @classmethod
+    def _positive_tiers(cls, value: list[int]) -> list[int]:
+        if any(tier <= 0 for tier in value):
+            raise ValueError("REMINDER_TIERS: working days before a deadline, e.g. 30,14,7,3,1")
+        return sorted(set(value), reverse=True)
+
+    @property
+    def reminder_window(self) -> tuple[time, time]:
+        """The office hours reminders go out in (office time)."""
+        return _hours(self.reminder_hours)
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+def _hours(value: str) -> tuple[time, time]:
+    """ "09:00-18:00" -> (09:00, 18:00); ValueError otherwise."""
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in value.split("-"))
+    except ValueError:
+        raise ValueError(f"REMINDER_HOURS: not HH:MM-HH:MM: {value!r}") from None
+    return start, end

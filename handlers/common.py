@@ -127,6 +127,11 @@ class Notice:
     alert: bool = True  # a box to dismiss; False shows a passing toast
 
 
+@dataclass(frozen=True)
+class Send(Reply):
+    """A button press answered with a new message below the pressed one, which stays."""
+
+
 Respond = Callable[[Session, Asker, Services], Reply]
 RespondToPress = Callable[[Session, Asker, Services], Reply | Notice]
 
@@ -144,7 +149,8 @@ async def answer(update: Update, context: Context, respond: Respond) -> None:
 async def answer_press(update: Update, context: Context, respond: RespondToPress) -> None:
     """Answer a button press for whoever pressed it, as ``answer`` does a message.
 
-    A Notice answers the query; a Reply answers it silently and replaces the pressed message.
+    A Notice answers the query; a Reply answers it silently and replaces the pressed message;
+    a Send answers it silently and sends a new message.
     """
     query = update.callback_query
     assert query is not None
@@ -158,6 +164,9 @@ async def answer_press(update: Update, context: Context, respond: RespondToPress
         await query.answer(said.text, show_alert=said.alert)
         return
     await query.answer()
+    if isinstance(said, Send):
+        await reply(update, said.text, said.markup)
+        return
     await show(query, said.text, said.markup)
 
 

@@ -234,6 +234,14 @@ def task_by_number(session: Session, *, person: Person, number: str) -> TaskView
     return tasks_in_view(session, [best])[0] if best is not None else None
 
 
+def task_by_id(session: Session, *, person: Person, task_id: int) -> TaskView | None:
+    """The task with this id, if ``person`` may see it (a button names a task by its id)."""
+    task = session.exec(
+        select(Task).where(col(Task.id) == task_id, visible(session, person=person))
+    ).first()
+    return tasks_in_view(session, [task])[0] if task is not None else None
+
+
 def search_tasks(
     session: Session, *, person: Person, terms: Sequence[str], limit: int, offset: int = 0
 ) -> Page:

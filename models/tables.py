@@ -196,8 +196,48 @@ class ExtensionRequest(SQLModel, table=True):
     decided_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
 
 
+class DeliveryStatus(StrEnum):
+    claimed = "claimed"  # this process is sending it (or crashed while it was)
+    sent = "sent"
+    failed = "failed"  # a transient error that did not clear; the reason is kept
+    unreachable = "unreachable"  # Telegram refused for good (blocked, chat gone)
+
+
+class Delivery(SQLModel, table=True):
+    """One message to one person: a day's digest, a weekly digest, a nudge, an escalation.
+
+    The unique key is the claim: whoever inserts the row sends the message, so two bot
+    processes on one database never both send it.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "kind", "day", "ref", name="uq_delivery_once"),
+        Index("ix_delivery_status_day", "status", "day"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(sa_column=_fk("person.id"))
+    kind: str = Field(max_length=16)  # digest | weekly | nudge | escalation
+    day: date  # the office day it is for
+    ref: str = Field(default="", max_length=32)  # what makes a second one that day distinct
+    status: str = Field(default=DeliveryStatus.claimed, max_length=16)
+    attempts: int = 1  # claims: 2 once resent after a crash, and never more
+    claimed_at: datetime = Field(sa_column=_utc())
+    sent_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    acknowledged_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    snoozed_until: date | None = None
+
+
 class Reminder(SQLModel, table=True):
-    """The delivery ledger: one row per task × person × kind × day, written before sending."""
+    """A task's reminder stage for one person (``before:7``, ``due``, ``overdue:6``, ``progress``).
+
+    One row per task × person × stage × the deadline it is about: a stage is sent once, and an
+    extended deadline starts its countdown afresh. ``delivery_id`` is the message that carried
+    it; ``repeated_in_id`` the next working day's, when the first was not acknowledged.
+    """
 
     __table_args__ = (
         UniqueConstraint("task_id", "person_id", "kind", "day", name="uq_reminder_once"),
@@ -207,10 +247,12 @@ class Reminder(SQLModel, table=True):
     task_id: int = Field(sa_column=_fk("task.id"))
     person_id: int = Field(sa_column=_fk("person.id"))
     kind: str = Field(max_length=32)
-    day: date
-    status: str = Field(default="pending", max_length=16)  # pending|sent|failed
+    day: date  # the deadline (or occurrence, or month) the stage is about
     created_at: datetime = Field(sa_column=_utc())
-    sent_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    delivery_id: int | None = Field(default=None, sa_column=_fk("delivery.id", nullable=True))
+    repeated_in_id: int | None = Field(
+        default=None, sa_column=_fk("delivery.id", nullable=True, cascade=False)
+    )
 
 
 class AuditEvent(SQLModel, table=True):

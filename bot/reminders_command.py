@@ -1,0 +1,136 @@
+"""`python -m bot reminders plan|log`: what the reminder engine would send, and what it sent.
+
+reminders plan --from 2025-01-01 --to 2025-12-31 [--json]   a rehearsal: nothing is sent
+reminders log [--person NAME]                               the delivery ledger, newest first
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import TextIO
+
+from bot.settings import Settings
+from models.calendar_days import calendar_days
+from models.db import ledger_engine, session_scope
+from models.queries import person_named
+from models.reminders import chased_tasks, deliveries, delivery_stages, recipients
+from nlu.calendar import WorkCalendar
+from nlu.i18n import N_, Translate
+from scheduler.policy import Policy
+from scheduler.sweep import Window, rehearse
+
+STATUS_NAMES = {
+    "claimed": N_("being sent"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "unreachable": N_("unreachable"),
+}
+FAR_FUTURE = date(9999, 12, 31)
+
+
+def add_reminders_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    _: Translate,
+    date_type: Callable[[str], date],
+) -> None:
+    """The `reminders` sub-command and its actions, on the CLI's sub-parsers."""
+    reminders = commands.add_parser("reminders", help=_("the reminder engine: plan and log"))
+    actions = reminders.add_subparsers(dest="reminders_command", required=True, metavar="ACTION")
+    plan = actions.add_parser("plan", help=_("what would be sent over a span, sending nothing"))
+    plan.add_argument("--from", dest="start", type=date_type, required=True, metavar="DATE")
+    plan.add_argument("--to", dest="end", type=date_type, required=True, metavar="DATE")
+    plan.add_argument("--json", action="store_true", help=_("print JSON"))
+    log = actions.add_parser("log", help=_("what was sent, when, and the outcome"))
+    log.add_argument("--person", metavar="NAME", help=_("only this person's"))
+
+
+def cmd_reminders(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
+    if args.reminders_command == "plan":
+        return _plan(args, settings, out, _)
+    return _log(args.person, settings, out, _)
+
+
+def reminder_policy(settings: Settings) -> tuple[Policy, Window]:
+    """The office's reminder policy and hours, from the settings."""
+    policy = Policy(
+        tiers=tuple(settings.reminder_tiers), overdue_every=settings.reminder_overdue_every
+    )
+    return policy, Window(*settings.reminder_window)
+
+
+def _plan(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
+    if args.end < args.start:
+        sys.stderr.write(_("error: {message}").format(message=_("--to is before --from")) + "\n")
+        return 2
+    with ledger_engine(settings.database_url) as engine, session_scope(engine) as session:
+        calendar = WorkCalendar(calendar_days(session))
+        tasks = chased_tasks(session, horizon=FAR_FUTURE)
+        people = recipients(session, ids={person for task in tasks for person in task.people})
+    numbers = {task.id: task.number or f"#{task.id}" for task in tasks}
+    policy, window = reminder_policy(settings)
+    planned = [
+        digest
+        for digest in rehearse(
+            tasks,
+            start=args.start,
+            end=args.end,
+            zone=settings.zone,
+            calendar=calendar,
+            policy=policy,
+            window=window,
+        )
+        if digest.person_id in people
+    ]
+    if args.json:
+        rows = [
+            {
+                "at": digest.at.isoformat(),
+                "person": people[digest.person_id].name,
+                "kind": "digest",
+                "tasks": [numbers[item.task_id] for item in digest.items],
+                "stages": [item.new_stage or "repeat" for item in digest.items],
+            }
+            for digest in planned
+        ]
+        out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    for digest in planned:
+        tasks_text = "、".join(numbers[item.task_id] for item in digest.items)
+        name = people[digest.person_id].name
+        out.write(f"{digest.at:%Y-%m-%d %H:%M}  {name}  {tasks_text}\n")
+    out.write(_("{count} digests").format(count=len(planned)) + "\n")
+    return 0
+
+
+def _log(name: str | None, settings: Settings, out: TextIO, _: Translate) -> int:
+    with ledger_engine(settings.database_url) as engine, session_scope(engine) as session:
+        person_id = None
+        if name is not None:
+            person = person_named(session, name=name)
+            if person is None:
+                message = _("nobody called {name} in the ledger").format(name=name)
+                sys.stderr.write(_("error: {message}").format(message=message) + "\n")
+                return 2
+            person_id = person.id
+        rows = [
+            (delivery, who, len(delivery_stages(session, delivery_id=delivery.id)))
+            for delivery, who in deliveries(session, person_id=person_id)
+            if delivery.id is not None
+        ]
+    if not rows:
+        out.write(_("nothing was sent yet") + "\n")
+        return 0
+    for delivery, who, count in rows:
+        when = (delivery.sent_at or delivery.claimed_at).astimezone(settings.zone)
+        status = _(STATUS_NAMES.get(delivery.status, delivery.status))
+        error = f"  ({delivery.error})" if delivery.error else ""
+        out.write(
+            f"{when:%Y-%m-%d %H:%M}  {who}  {delivery.kind}  "
+            + _("{count} tasks").format(count=count)
+            + f"  {status}{error}\n"
+        )
+    return 0

@@ -1,0 +1,336 @@
+"""The delivery ledger's queries: what may be chased, what was sent, claims and outcomes.
+
+A claim is an INSERT on the delivery's unique key (person, kind, day, ref) in its own
+transaction: the one process whose row goes in sends the message; every other one gets an
+IntegrityError and leaves it. Outcomes and resends are conditional UPDATEs on the row's status,
+so the same code holds on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, Engine, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from models.db import session_scope
+from models.tables import (
+    Delivery,
+    DeliveryStatus,
+    Person,
+    Reminder,
+    Role,
+    Task,
+    TaskLeader,
+    TaskStatus,
+)
+
+CHASED_STATUSES = (TaskStatus.open, TaskStatus.in_progress)
+
+
+@dataclass(frozen=True)
+class ChasedTask:
+    """A task the policy looks at, with the people its reminders go to (its leaders)."""
+
+    id: int
+    number: str | None
+    due: date | None
+    due_kind: str
+    recurrence: str | None
+    status: str
+    people: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    id: int
+    name: str
+    role: str
+    chat_id: int | None
+    language: str | None
+    reachable: bool
+
+
+@dataclass(frozen=True)
+class Carried:
+    """A stage sent in an earlier digest that comes back: not acknowledged, or snoozed."""
+
+    reminder_id: int
+    task_id: int
+    person_id: int
+    kind: str
+    day: date
+
+
+def chased_tasks(session: Session, *, horizon: date) -> list[ChasedTask]:
+    """Open tasks whose reminders can fall now: due by ``horizon`` (overdue included),
+    open-ended or recurring. The cost follows what is due, not the size of the ledger."""
+    return _chased(
+        session,
+        or_(
+            col(Task.due) <= horizon,
+            col(Task.due_kind) == "continuous",
+            col(Task.recurrence).is_not(None),
+        ),
+    )
+
+
+def chased_tasks_by_id(session: Session, ids: Sequence[int]) -> list[ChasedTask]:
+    """These tasks, if they are still chased."""
+    return _chased(session, col(Task.id).in_(list(ids)))
+
+
+def _chased(session: Session, where: ColumnElement[bool]) -> list[ChasedTask]:
+    rows = session.exec(select(Task).where(col(Task.status).in_(CHASED_STATUSES), where)).all()
+    people: dict[int, list[int]] = {}
+    ids = [task.id for task in rows if task.id is not None]
+    for start in range(0, len(ids), 5000):
+        links = session.exec(
+            select(TaskLeader.task_id, TaskLeader.person_id)
+            .where(col(TaskLeader.task_id).in_(ids[start : start + 5000]))
+            .order_by(col(TaskLeader.task_id), col(TaskLeader.position))
+        )
+        for task_id, person_id in links:
+            people.setdefault(task_id, []).append(person_id)
+    return [
+        ChasedTask(
+            id=task.id,
+            number=task.number,
+            due=task.due,
+            due_kind=task.due_kind,
+            recurrence=task.recurrence,
+            status=task.status,
+            people=tuple(people.get(task.id, ())),
+        )
+        for task in rows
+        if task.id is not None
+    ]
+
+
+def reminded(session: Session, *, task_ids: Sequence[int]) -> set[tuple[int, int, str, date]]:
+    """The stages already sent for these tasks: (task, person, kind, day)."""
+    found: set[tuple[int, int, str, date]] = set()
+    ids = list(task_ids)
+    for start in range(0, len(ids), 5000):
+        found.update(
+            session.exec(
+                select(
+                    col(Reminder.task_id),
+                    col(Reminder.person_id),
+                    col(Reminder.kind),
+                    col(Reminder.day),
+                ).where(col(Reminder.task_id).in_(ids[start : start + 5000]))
+            ).all()
+        )
+    return found
+
+
+def carried(session: Session, *, today: date, since: date) -> list[Carried]:
+    """Stages to send again today: from a digest sent on or after ``since`` (the last working
+    day) and not acknowledged, or snoozed until today; each comes back once."""
+    rows = session.exec(
+        select(Reminder, Delivery)
+        .join(Delivery, col(Reminder.delivery_id) == Delivery.id)
+        .where(
+            col(Reminder.repeated_in_id).is_(None),
+            Delivery.status == DeliveryStatus.sent,
+            col(Delivery.acknowledged_at).is_(None),
+            Delivery.day < today,
+            or_(
+                (col(Delivery.snoozed_until).is_(None)) & (Delivery.day >= since),
+                col(Delivery.snoozed_until) <= today,
+            ),
+        )
+    ).all()
+    return [
+        Carried(r.id, r.task_id, r.person_id, r.kind, r.day) for r, _ in rows if r.id is not None
+    ]
+
+
+def snoozed(session: Session, *, today: date) -> set[tuple[int, int]]:
+    """(task, person) pairs someone asked to hear about later than today."""
+    rows = session.exec(
+        select(col(Reminder.task_id), col(Reminder.person_id))
+        .join(Delivery, col(Reminder.delivery_id) == Delivery.id)
+        .where(col(Delivery.snoozed_until) > today)
+    ).all()
+    return {(task_id, person_id) for task_id, person_id in rows}
+
+
+def recipients(session: Session, *, ids: Iterable[int]) -> dict[int, Recipient]:
+    wanted = sorted(set(ids))
+    found: dict[int, Recipient] = {}
+    for start in range(0, len(wanted), 5000):
+        for person in session.exec(
+            select(Person).where(col(Person.id).in_(wanted[start : start + 5000]))
+        ):
+            assert person.id is not None
+            found[person.id] = Recipient(
+                person.id,
+                person.name,
+                person.role,
+                person.telegram_chat_id,
+                person.language,
+                person.reachable,
+            )
+    return found
+
+
+def admins(session: Session) -> list[Recipient]:
+    people = session.exec(select(Person).where(Person.role == Role.admin)).all()
+    return list(recipients(session, ids=[p.id for p in people if p.id is not None]).values())
+
+
+@dataclass(frozen=True)
+class NewStage:
+    task_id: int
+    kind: str
+    day: date
+
+
+def claim(
+    engine: Engine,
+    *,
+    person_id: int,
+    kind: str,
+    day: date,
+    now: datetime,
+    ref: str = "",
+    stages: Sequence[NewStage] = (),
+    repeats: Sequence[int] = (),
+) -> int | None:
+    """Claim a delivery and the stages it carries, in one transaction; its id, or None when
+    another sweep (here or in another process) claimed it first."""
+    try:
+        with session_scope(engine) as session:
+            delivery = Delivery(person_id=person_id, kind=kind, day=day, ref=ref, claimed_at=now)
+            session.add(delivery)
+            session.flush()
+            assert delivery.id is not None
+            for stage in stages:
+                session.add(
+                    Reminder(
+                        task_id=stage.task_id,
+                        person_id=person_id,
+                        kind=stage.kind,
+                        day=stage.day,
+                        created_at=now,
+                        delivery_id=delivery.id,
+                    )
+                )
+            session.flush()
+            for reminder_id in repeats:
+                session.execute(
+                    update(Reminder)
+                    .where(col(Reminder.id) == reminder_id, col(Reminder.repeated_in_id).is_(None))
+                    .values(repeated_in_id=delivery.id)
+                )
+            return delivery.id
+    except IntegrityError:
+        return None
+
+
+def stale_claims(session: Session, *, before: datetime, since: date) -> list[Delivery]:
+    """Deliveries claimed before ``before`` and never confirmed (a crash between claim and
+    send), claimed only once, for a day on or after ``since``."""
+    return list(
+        session.exec(
+            select(Delivery).where(
+                Delivery.status == DeliveryStatus.claimed,
+                Delivery.attempts == 1,
+                Delivery.claimed_at < before,
+                Delivery.day >= since,
+            )
+        )
+    )
+
+
+def reclaim(engine: Engine, *, delivery_id: int, before: datetime, now: datetime) -> bool:
+    """Take over a stale claim to send it once more; False when someone else did."""
+    with session_scope(engine) as session:
+        result = session.execute(
+            update(Delivery)
+            .where(
+                col(Delivery.id) == delivery_id,
+                col(Delivery.status) == DeliveryStatus.claimed,
+                col(Delivery.attempts) == 1,
+                col(Delivery.claimed_at) < before,
+            )
+            .values(attempts=2, claimed_at=now)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+
+def delivery_stages(session: Session, *, delivery_id: int) -> list[Reminder]:
+    """The stages a delivery carries, first sent in it or repeated in it."""
+    return list(
+        session.exec(
+            select(Reminder).where(
+                or_(
+                    col(Reminder.delivery_id) == delivery_id,
+                    col(Reminder.repeated_in_id) == delivery_id,
+                )
+            )
+        )
+    )
+
+
+def record_outcome(
+    engine: Engine,
+    *,
+    delivery_id: int,
+    status: DeliveryStatus,
+    now: datetime,
+    chat_id: int | None = None,
+    message_id: int | None = None,
+    error: str | None = None,
+) -> None:
+    """What became of a claimed delivery; an unreachable person is marked so."""
+    with session_scope(engine) as session:
+        delivery = session.get(Delivery, delivery_id)
+        assert delivery is not None
+        delivery.status = status
+        delivery.error = error
+        if status == DeliveryStatus.sent:
+            delivery.sent_at, delivery.chat_id, delivery.message_id = now, chat_id, message_id
+        session.add(delivery)
+        if status == DeliveryStatus.unreachable:
+            person = session.get(Person, delivery.person_id)
+            if person is not None:
+                person.reachable = False
+                session.add(person)
+
+
+def delivery_of(session: Session, *, delivery_id: int) -> Delivery | None:
+    return session.get(Delivery, delivery_id)
+
+
+def acknowledge(session: Session, *, delivery_id: int, now: datetime) -> None:
+    delivery = session.get(Delivery, delivery_id)
+    if delivery is not None and delivery.acknowledged_at is None:
+        delivery.acknowledged_at = now
+        delivery.snoozed_until = None
+        session.add(delivery)
+
+
+def snooze(session: Session, *, delivery_id: int, until: date) -> None:
+    delivery = session.get(Delivery, delivery_id)
+    if delivery is not None:
+        delivery.snoozed_until = until
+        delivery.acknowledged_at = None
+        session.add(delivery)
+
+
+def deliveries(session: Session, *, person_id: int | None = None) -> list[tuple[Delivery, str]]:
+    """Every delivery with its person's name, newest first (the reminders log)."""
+    query = (
+        select(Delivery, Person.name)
+        .join(Person, col(Person.id) == Delivery.person_id)
+        .order_by(col(Delivery.claimed_at).desc(), col(Delivery.id).desc())
+    )
+    if person_id is not None:
+        query = query.where(Delivery.person_id == person_id)
+    return [(delivery, name) for delivery, name in session.exec(query)]

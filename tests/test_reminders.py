@@ -1,0 +1,233 @@
+"""The reminder engine through the real Application, database and fake Bot API, on a set clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import select
+
+from bot.app import SENDER_KEY, run_sweep
+from bot.fakegram import Call
+from models.db import session_scope
+from models.reminders import NewStage, claim
+from models.tables import Delivery, Person, Reminder, Task, TaskLeader
+from nlu.calendar import BUILT_IN
+from scheduler.sender import Limits, TelegramSender
+from tests.test_bot_support import Harness, answers, running_bot, text_of
+
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def at(moment: str) -> datetime:
+    """An office-time moment as the UTC instant the bot's clock holds."""
+    return datetime.fromisoformat(moment).replace(tzinfo=ZONE).astimezone(UTC)
+
+
+# The simulated clock jumps days in milliseconds; Telegram's pace (1 message a second to a
+# chat, tested in test_sender) would make each simulated day wait a real second.
+UNHURRIED = Limits(per_second=10_000, private_per_second=10_000, group_per_minute=600_000)
+
+
+def unhurried(harness: Harness) -> Harness:
+    harness.application.bot_data[SENDER_KEY] = TelegramSender(
+        harness.application.bot, limits=UNHURRIED
+    )
+    return harness
+
+
+@pytest.fixture
+async def bot(database_url: str) -> AsyncIterator[Harness]:
+    async with running_bot(database_url) as harness:
+        yield unhurried(harness)
+
+
+def digests(calls: list[Call], chat_id: int | None = None) -> list[Call]:
+    return [
+        call
+        for call in calls
+        if call.method == "sendMessage"
+        and call.error is None
+        and (chat_id is None or call.params["chat_id"] == chat_id)
+    ]
+
+
+async def sweep_at(bot: Harness, moment: str) -> list[Call]:
+    bot.clock.now = at(moment)
+    start = len(bot.api.calls)
+    await run_sweep(bot.application)
+    return bot.api.calls[start:]
+
+
+def zheng(bot: Harness) -> int:
+    user = bot.person("郑昌盛", language="zh_CN")
+    return int(user["id"])
+
+
+async def test_a_leader_gets_one_digest_on_a_tier_day_and_never_twice(bot: Harness) -> None:
+    chat = zheng(bot)
+    calls = await sweep_at(bot, "2025-12-22 10:00")  # 7 working days before 2025-12-31
+    (digest,) = digests(calls, chat)
+    text = text_of([digest])
+    assert text.startswith("2025-12-22 的提醒")
+    assert "还有 7 个工作日" in text and "第1项" in text
+    labels = [button["text"] for button in digest.buttons]
+    assert labels[:3] == ["收到", "明天再提醒", "下周再提醒"]
+    assert any(label.startswith("查看") for label in labels)
+    assert digests(await sweep_at(bot, "2025-12-22 10:01")) == []  # the same minute's twin
+    assert digests(await sweep_at(bot, "2025-12-22 17:30")) == []  # one digest a day
+
+
+async def test_unacknowledged_reminders_come_once_more_the_next_working_day(bot: Harness) -> None:
+    chat = zheng(bot)
+    first = digests(await sweep_at(bot, "2025-12-22 09:00"), chat)
+    again = digests(await sweep_at(bot, "2025-12-23 09:00"), chat)
+    assert len(first) == len(again) == 1
+    assert "第1项" in text_of(again)
+    assert digests(await sweep_at(bot, "2025-12-24 09:00"), chat) == []  # not until the next tier
+    tier = digests(await sweep_at(bot, "2025-12-26 09:00"), chat)  # 3 working days before
+    assert "还有 3 个工作日" in text_of(tier)
+
+
+async def test_acknowledged_reminders_are_not_repeated(bot: Harness) -> None:
+    chat = zheng(bot)
+    (first,) = digests(await sweep_at(bot, "2025-12-22 09:00"), chat)
+    pressed = await bot.press(bot.users["郑昌盛"], first, "收到")
+    assert answers(pressed)[0].params["text"] == "知道了，这些提醒不再重复。"
+    assert digests(await sweep_at(bot, "2025-12-23 09:00"), chat) == []
+
+
+async def test_snoozed_reminders_come_back_on_the_day_chosen(bot: Harness) -> None:
+    chat = zheng(bot)
+    (first,) = digests(await sweep_at(bot, "2025-12-22 09:00"), chat)
+    bot.clock.now = at("2025-12-22 11:00")
+    pressed = await bot.press(bot.users["郑昌盛"], first, "下周再提醒")
+    assert "2025-12-29" in answers(pressed)[0].params["text"]
+    for day in ("2025-12-23", "2025-12-24", "2025-12-25"):
+        assert digests(await sweep_at(bot, f"{day} 09:00"), chat) == []
+    # 12-26 is the 3-day tier of the same tasks: a new stage is not held back by a snooze.
+    assert digests(await sweep_at(bot, "2025-12-26 09:00"), chat)
+    back = digests(await sweep_at(bot, "2025-12-29 09:00"), chat)
+    assert len(back) == 1
+
+
+async def test_nothing_goes_out_on_a_holiday_or_outside_office_hours(bot: Harness) -> None:
+    chat = zheng(bot)
+    assert digests(await sweep_at(bot, "2025-10-01 10:00"), chat) == []  # National Day
+    assert digests(await sweep_at(bot, "2025-09-29 08:59"), chat) == []
+    assert digests(await sweep_at(bot, "2025-09-29 18:00"), chat) == []
+    assert digests(await sweep_at(bot, "2025-09-29 09:00"), chat)  # 1 working day before 9-30
+
+
+async def test_a_person_who_blocked_the_bot_is_marked_and_not_tried_again(bot: Harness) -> None:
+    chat = zheng(bot)
+    bot.api.blocked.add(chat)
+    calls = await sweep_at(bot, "2025-12-22 09:00")
+    assert [c.error for c in calls if c.method == "sendMessage"] == [
+        "Forbidden: bot was blocked by the user"
+    ]
+    assert not bot.stored("郑昌盛").reachable
+    calls = await sweep_at(bot, "2025-12-23 09:00")
+    assert [c for c in calls if c.method == "sendMessage" and c.params["chat_id"] == chat] == []
+
+
+async def test_a_claim_a_crash_left_is_sent_once_more_and_never_twice(bot: Harness) -> None:
+    chat = zheng(bot)
+    with session_scope(bot.engine) as session:
+        person = session.exec(select(Person).where(Person.name == "郑昌盛")).one()
+        task = session.exec(select(Task).where(Task.number == "1")).one()
+        assert person.id is not None and task.id is not None
+        ids = (person.id, task.id)
+    # The bot claimed today's digest at 09:00 and died before sending it.
+    crashed = claim(
+        bot.engine,
+        person_id=ids[0],
+        kind="digest",
+        day=date(2025, 12, 22),
+        now=at("2025-12-22 09:00"),
+        stages=[NewStage(ids[1], "before:7", date(2025, 12, 31))],
+    )
+    assert crashed is not None
+    assert digests(await sweep_at(bot, "2025-12-22 09:05"), chat) == []  # maybe still sending
+    resent = digests(await sweep_at(bot, "2025-12-22 09:11"), chat)
+    assert len(resent) == 1 and "第1项" in text_of(resent)
+    assert digests(await sweep_at(bot, "2025-12-22 09:30"), chat) == []
+    with session_scope(bot.engine) as session:
+        delivery = session.get(Delivery, crashed)
+        assert delivery is not None and (delivery.status, delivery.attempts) == ("sent", 2)
+
+
+async def test_two_bots_on_one_database_send_each_digest_once(database_url: str) -> None:
+    async with running_bot(database_url) as one, running_bot(database_url, seed=False) as two:
+        chat = zheng(one)
+        two.api = one.api  # both talk to the same Telegram
+        for harness in (one, two):
+            harness.clock.now = at("2025-12-22 09:00")
+        start = len(one.api.calls)
+        await asyncio.gather(run_sweep(one.application), run_sweep(two.application))
+        assert len(digests(one.api.calls[start:], chat)) == 1
+        with session_scope(one.engine) as session:
+            assert len(session.exec(select(Delivery)).all()) == 1
+
+
+async def test_view_shows_the_task_to_its_leader_and_refuses_anyone_else(bot: Harness) -> None:
+    chat = zheng(bot)
+    (digest,) = digests(await sweep_at(bot, "2025-12-22 09:00"), chat)
+    view = next(b["text"] for b in digest.buttons if b["text"].startswith("查看"))
+    shown = await bot.press(bot.users["郑昌盛"], digest, view)
+    assert "完成时限" in text_of(shown) or "期限" in text_of(shown)
+    stranger = bot.person("李四", role=None, language="zh_CN")
+    refused = await bot.press(stranger, digest, "收到")
+    assert answers(refused)[0].params["text"] == "这些提醒是发给别人的。"
+    with session_scope(bot.engine) as session:
+        assert all(d.acknowledged_at is None for d in session.exec(select(Delivery)))
+
+
+async def test_a_finished_task_is_not_chased(bot: Harness) -> None:
+    chat = zheng(bot)
+    with session_scope(bot.engine) as session:
+        for task in session.exec(select(Task).where(Task.due == date(2025, 12, 31))):
+            task.status = "done"
+            session.add(task)
+    calls = await sweep_at(bot, "2025-12-22 09:00")
+    assert all("2025-12-31" not in text_of([call]) for call in digests(calls, chat))
+
+
+async def test_a_year_day_by_day_calm_digests_on_working_days_only(bot: Harness) -> None:
+    with session_scope(bot.engine) as session:
+        leaders = [p.name for p in session.exec(select(Person).where(Person.role == "leader"))]
+    chats = {int(bot.person(name, language="zh_CN")["id"]): name for name in leaders}
+    assert len(chats) >= 4
+    day, sent = date(2025, 1, 1), 0
+    while day <= date(2025, 12, 31):
+        for moment in ("08:30", "09:00", "13:00", "18:30"):
+            calls = await sweep_at(bot, f"{day.isoformat()} {moment}")
+            mine = digests(calls)
+            if mine:  # only inside office hours, only on working days, one per person
+                assert moment in ("09:00", "13:00") and BUILT_IN.is_workday(day), day
+                sent += len(mine)
+            assert len({c.params["chat_id"] for c in mine}) == len(mine), day
+        day += timedelta(days=1)
+    with session_scope(bot.engine) as session:
+        deliveries = session.exec(select(Delivery)).all()
+        per_day = [(d.person_id, d.day) for d in deliveries]
+        assert len(per_day) == len(set(per_day)) == sent  # at most one digest a day each
+        first_sent: dict[tuple[int, int], date] = {}
+        for reminder, delivery in session.exec(
+            select(Reminder, Delivery).join(Delivery, Reminder.delivery_id == Delivery.id)
+        ):
+            key = (reminder.task_id, reminder.person_id)
+            first_sent[key] = min(first_sent.get(key, delivery.day), delivery.day)
+        links = session.exec(
+            select(Task, TaskLeader).join(TaskLeader, TaskLeader.task_id == Task.id)
+        ).all()
+        for task, link in links:
+            if task.due is None or task.due_kind == "recurring" or task.due.year != 2025:
+                continue
+            if task.due < date(2025, 2, 15):
+                continue  # fell due before the engine's first weeks: chased as overdue
+            key = (link.task_id, link.person_id)
+            assert key in first_sent and first_sent[key] <= task.due, (task.number, task.due)
