@@ -326,6 +326,16 @@ def _clock(settings: Settings, today: date | None) -> Callable[[], datetime] | N
     return lambda: fixed
 
 
+def _start_afresh(url: str) -> None:
+    """Remove the SQLite database at ``url`` (the demo's) with its journal files."""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if database:
+        for suffix in ("", "-wal", "-shm"):
+            Path(database + suffix).unlink(missing_ok=True)
+
+
 def cmd_console(
     args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate, *, demo: bool
 ) -> int:
@@ -336,6 +346,7 @@ def cmd_console(
     if demo:
         today = today or DEMO_TODAY
         settings = settings.model_copy(update={"database_url": DEMO_DATABASE})
+        _start_afresh(DEMO_DATABASE)  # a sandbox: what the last demo sent is not remembered
         _import(DEMO_DOCUMENT, settings, now=datetime.combine(today, time(12), settings.zone))
         out.write(
             _("No TELEGRAM_BOT_TOKEN is set: the demo ledger is in {url}.").format(

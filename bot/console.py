@@ -11,10 +11,11 @@ import asyncio
 import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
-from bot.app import build_application, offline, services_of
+from bot.app import build_application, offline, run_sweep, services_of
 from bot.fakegram import (
     JSON,
     Call,
@@ -31,7 +32,19 @@ from models.queries import person_named
 from nlu.i18n import Translate
 
 PRESS = "/press"
+TICK = "/tick"
 QUIT = ("/quit", "/exit")
+SWEEP_TIME = time(9, 0)  # /tick with a day only: the start of office hours
+
+
+@dataclass
+class ConsoleClock:
+    """The console's clock: real time, or the moment given (--today, /tick)."""
+
+    fixed: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.fixed or datetime.now(UTC)
 
 
 @dataclass
@@ -42,6 +55,8 @@ class Console:
     sender: JSON
     out: TextIO
     translate: Translate
+    clock: ConsoleClock = field(default_factory=ConsoleClock)
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     buttons: list[tuple[JSON, JSON]] = field(default_factory=list)  # (message, button)
 
     async def say(self, line: str) -> None:
@@ -51,6 +66,9 @@ class Console:
             return
         if line.split()[0] == PRESS:
             await self._press(line.split()[1:])
+            return
+        if line.split()[0] == TICK:
+            await self._tick(line.split()[1:])
             return
         self.show(await self.telegram.send(self.sender, line))
 
@@ -67,6 +85,34 @@ class Console:
         message, button = self.buttons[int(args[0]) - 1]
         current = self.telegram.api.messages[(message["chat"]["id"], message["message_id"])]
         self.show(await self.telegram.forge(self.sender, current, button["callback_data"]))
+
+    async def _tick(self, args: list[str]) -> None:
+        """/tick [YYYY-MM-DD [HH:MM]]: run the reminder sweep at that moment (default: now)."""
+        _ = self.translate
+        try:
+            day = date.fromisoformat(args[0]) if args else None
+            moment = time.fromisoformat(args[1]) if len(args) > 1 else SWEEP_TIME
+        except ValueError:
+            usage = _("Usage: /tick [YYYY-MM-DD [HH:MM]], e.g. /tick 2025-12-22 09:00")
+            self.out.write(f"  ({usage})\n")
+            return
+        if day is not None:
+            self.clock.fixed = datetime.combine(day, moment, self.zone).astimezone(UTC)
+        start = len(self.telegram.api.calls)
+        report = await run_sweep(self.telegram.application)
+        calls = self.telegram.api.calls[start:]
+        when = self.clock().astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+        if not calls:
+            nothing = _("{time}: nothing to send.").format(time=when)
+            self.out.write(f"  ({nothing})\n")
+        else:
+            self.show(calls)
+        if report.skipped:
+            skipped = _("Also due, but not on Telegram yet: {names}").format(
+                names="、".join(report.skipped)
+            )
+            self.out.write(f"  ({skipped})\n")
+        self.out.flush()
 
     def show(self, calls: list[Call]) -> None:
         """Print what the bot did: messages, edits, notices, and anything Telegram refused."""
@@ -95,7 +141,7 @@ class Console:
 def hint(_: Translate) -> str:
     return _(
         "Try: 我的待办, 第1项, 本月到期, 逾期的, 科普大篷车那个任务, /help. "
-        "/press N presses button N; /quit ends."
+        "/press N presses button N; /tick 2025-12-22 sends that day's reminders; /quit ends."
     )
 
 
@@ -127,7 +173,8 @@ async def run_console(
     line; otherwise each line read is echoed instead, so a transcript reads well.
     """
     api = FakeBotAPI(username="duban_console_bot")
-    application = build_application(settings, request=FakeRequest(api), now=now)
+    clock = ConsoleClock(now() if now is not None else None)
+    application = build_application(settings, request=FakeRequest(api), now=clock)
     async with offline(application):
         svc = services_of(application)
         with session_scope(svc.engine) as session:
@@ -135,7 +182,7 @@ async def run_console(
             person = person_named(session, name=as_name)
             language = (person.language if person else None) or settings.default_language
         sender = user(telegram_id, as_name, language_code="en" if language == "en" else "zh-hans")
-        console = Console(FakeTelegram(application, api), sender, out, _)
+        console = Console(FakeTelegram(application, api), sender, out, _, clock, settings.zone)
         if say is not None:
             await console.say(say)
             return 0

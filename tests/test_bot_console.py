@@ -107,3 +107,27 @@ def test_console_as_a_process_for_scripts(ledger: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Overdue tasks: 1" in result.stdout and "No. 30" in result.stdout
+
+
+async def test_tick_sends_the_days_reminders_with_buttons_that_work(ledger: str) -> None:
+    out = await converse(
+        ledger,
+        "/tick 2025-12-22",
+        "/press 1",
+        "/tick 2025-12-23",
+        "/tick 2025-10-01 10:00",
+        "/tick 2025-12-26",
+        "/press 2",
+        "/tick 2025-12-29",
+        "/tick someday",
+    )
+    first, ack, day_after, holiday, tier, snooze, back, usage = out.split("郑昌盛> ")[1:]
+    assert "Reminders for 2025-12-22: 10 of your tasks need attention" in first
+    assert "7 working days left" in first and "[1] Got it   [2] Remind me tomorrow" in first
+    assert "Noted. I won't repeat these reminders." in ack
+    assert "2025-12-23 09:00: nothing to send." in day_after  # acknowledged: no repeat
+    assert "2025-10-01 10:00: nothing to send." in holiday  # National Day
+    assert "3 working days left" in tier
+    assert "I'll remind you again on 2025-12-29." in snooze
+    assert "Reminders for 2025-12-29" in back
+    assert "Usage: /tick" in usage

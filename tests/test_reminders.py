@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
 
 from bot.app import SENDER_KEY, run_sweep
+from bot.cli import main
 from bot.fakegram import Call
 from models.db import session_scope
 from models.reminders import NewStage, claim
 from models.tables import Delivery, Person, Reminder, Task, TaskLeader
 from nlu.calendar import BUILT_IN
 from scheduler.sender import Limits, TelegramSender
+from tests.conftest import SEED_004
 from tests.test_bot_support import Harness, answers, running_bot, text_of
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -231,3 +235,67 @@ async def test_a_year_day_by_day_calm_digests_on_working_days_only(bot: Harness)
                 continue  # fell due before the engine's first weeks: chased as overdue
             key = (link.task_id, link.person_id)
             assert key in first_sent and first_sent[key] <= task.due, (task.number, task.due)
+
+
+def test_the_plan_of_a_year_reminds_every_leader_before_every_deadline(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "en")
+    out = io.StringIO()
+    assert main(["import", str(SEED_004), "--today", "2025-01-01"], out=out) == 0
+    out = io.StringIO()
+    assert main(["tasks", "--json"], out=out) == 0
+    tasks = json.loads(out.getvalue())
+    out = io.StringIO()
+    assert (
+        main(["reminders", "plan", "--from", "2025-01-01", "--to", "2026-01-31", "--json"], out=out)
+        == 0
+    )
+    planned = json.loads(out.getvalue())
+    seen: dict[tuple[str, str], list[date]] = {}
+    days_per_person: set[tuple[str, str]] = set()
+    for digest in planned:
+        at = datetime.fromisoformat(digest["at"])
+        assert at.utcoffset() == timedelta(hours=8)
+        assert time(9) <= at.time() < time(18) and BUILT_IN.is_workday(at.date())
+        key = (digest["person"], at.date().isoformat())
+        assert key not in days_per_person  # one digest a person a day
+        days_per_person.add(key)
+        assert digest["kind"] == "digest"
+        for number in digest["tasks"]:
+            seen.setdefault((digest["person"], number), []).append(at.date())
+    for task in tasks:
+        if task["due"] is None or task["kind"] == "recurring" or task["number"] is None:
+            continue
+        due = date.fromisoformat(task["due"])
+        for leader in task["leaders"]:
+            days = seen.get((leader, task["number"]), [])
+            assert days and min(days) <= due, (task["number"], leader)
+    assert main(["reminders", "log"], out=io.StringIO()) == 0  # a plan sends nothing
+
+
+def test_the_reminders_log_says_what_was_sent_and_what_failed(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asyncio.run(_two_sweeps(bot))
+    monkeypatch.setenv("DATABASE_URL", str(bot.engine.url.render_as_string(hide_password=False)))
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "en")
+    out = io.StringIO()
+    assert main(["reminders", "log"], out=out) == 0
+    lines = out.getvalue().splitlines()
+    assert any("郑昌盛  digest  10 tasks  sent" in line for line in lines)
+    assert any(
+        "陈汉平" in line and "unreachable  (Forbidden: bot was blocked" in line for line in lines
+    )
+    out = io.StringIO()
+    assert main(["reminders", "log", "--person", "郑昌盛"], out=out) == 0
+    assert "陈汉平" not in out.getvalue()
+    assert main(["reminders", "log", "--person", "无名氏"], out=io.StringIO()) == 2
+
+
+async def _two_sweeps(bot: Harness) -> None:
+    zheng(bot)
+    blocked = int(bot.person("陈汉平", language="zh_CN")["id"])
+    bot.api.blocked.add(blocked)
+    await sweep_at(bot, "2025-12-22 09:00")
