@@ -92,7 +92,7 @@ def _plan(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translat
                 "person": people[digest.person_id].name,
                 "kind": "digest",
                 "tasks": [numbers[item.task_id] for item in digest.items],
-                "stages": [item.new_stage or "repeat" for item in digest.items],
+                "stages": [",".join(item.stages) or "repeat" for item in digest.items],
             }
             for digest in planned
         ]

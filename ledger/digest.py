@@ -31,7 +31,7 @@ class DigestItem:
     """One task in a digest: its reminder stage and what it is about."""
 
     view: TaskView
-    kind: str  # before | due | overdue | progress
+    kind: str  # before | due | overdue | progress | escalation
     workdays: int  # before: working days left; overdue: working days late
 
 
@@ -80,6 +80,16 @@ def stage_text(item: DigestItem, _: Translate) -> str:
             else _("{days} working days overdue").format(days=item.workdays)
         )
         return "⚠️ " + text
+    if item.kind == "escalation":
+        text = _("{days} working days overdue: reported to its lead leader and the office").format(
+            days=item.workdays
+        )
+        leaders = "、".join(item.view.leaders)
+        return (
+            "🔺 "
+            + text
+            + (" (" + _("leaders: {names}").format(names=leaders) + ")" if leaders else "")
+        )
     return "📝 " + _("please report this month's progress")
 
 

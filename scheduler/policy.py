@@ -21,7 +21,7 @@ from typing import Literal
 
 from nlu.calendar import WorkCalendar, add_months, month_end
 
-ChaseKind = Literal["before", "due", "overdue", "progress"]
+ChaseKind = Literal["before", "due", "overdue", "progress", "escalation"]
 
 # Statuses that are chased (models.tables.TaskStatus values; the policy knows no tables).
 CHASED = frozenset({"open", "in_progress"})
@@ -188,6 +188,19 @@ def escalates(
     if deadline.kind == "continuous" or not calendar.is_workday(today) or today <= deadline.due:
         return False
     return workdays_after(calendar, deadline.due, today) == policy.escalate_after
+
+
+def escalation(
+    deadline: Deadline, today: date, calendar: WorkCalendar, policy: Policy = Policy()
+) -> Chase | None:
+    """The escalation a late task is in: from ``escalate_after`` working days late on, once
+    sent (the ledger remembers) it is not sent again; like ``stage``, it survives downtime."""
+    if deadline.status not in CHASED or deadline.due is None or deadline.kind == "recurring":
+        return None
+    if deadline.kind == "continuous" or not calendar.is_workday(today) or today <= deadline.due:
+        return None
+    late = workdays_after(calendar, deadline.due, today)
+    return Chase("escalation", deadline.due, late) if late >= policy.escalate_after else None
 
 
 def reminder_horizon(today: date, calendar: WorkCalendar, policy: Policy = Policy()) -> date:

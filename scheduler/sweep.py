@@ -35,6 +35,7 @@ from models.reminders import (
     ChasedTask,
     NewStage,
     Recipient,
+    admins,
     carried,
     chased_tasks,
     chased_tasks_by_id,
@@ -51,7 +52,15 @@ from models.reminders import (
 from models.tables import DeliveryStatus, Task
 from nlu.calendar import WorkCalendar
 from nlu.i18n import translator
-from scheduler.policy import Chase, Deadline, Policy, reminder_horizon, stage, workdays_after
+from scheduler.policy import (
+    Chase,
+    Deadline,
+    Policy,
+    escalation,
+    reminder_horizon,
+    stage,
+    workdays_after,
+)
 from scheduler.sender import Failed, Outcome, Sent, Unreachable
 
 log = logging.getLogger(__name__)
@@ -93,7 +102,7 @@ class PlannedItem:
 
     task_id: int
     chase: Chase
-    new_stage: str | None = None  # the stage key to record, for a stage sent for the first time
+    stages: tuple[str, ...] = ()  # the stage keys to record, for stages sent for the first time
     carried_id: int | None = None  # the reminder row sent before, when it comes back
 
 
@@ -127,37 +136,57 @@ def plan(
     calendar: WorkCalendar,
     policy: Policy,
     held: Collection[tuple[int, int]] = (),
+    admins: Sequence[int] = (),
 ) -> dict[int, list[PlannedItem]]:
     """Each person's digest items today, soonest deadline first (pure).
 
     ``held`` are (task, person) pairs snoozed past today: their overdue and progress stages
-    wait for the snooze to end; a countdown to a deadline does not.
+    wait for the snooze to end; a countdown to a deadline does not. A task late by
+    ``policy.escalate_after`` working days is escalated once to its lead leader and to the
+    ``admins``: for the lead leader it stands in for the task's overdue line that day.
     """
     current: dict[int, Chase] = {}
-    items: dict[int, list[PlannedItem]] = {}
+    items: dict[int, dict[int, PlannedItem]] = {}  # person -> task -> item
+
+    def add(person: int, task_id: int, chase: Chase, key: str) -> None:
+        assert chase.due is not None  # every stage is about a day: a deadline or a month
+        if (task_id, person, key, chase.due) in already:
+            return
+        mine = items.setdefault(person, {})
+        before = mine.get(task_id)
+        keys = (before.stages if before else ()) + (key,)
+        mine[task_id] = PlannedItem(task_id, chase, stages=keys)
+
     for task in tasks:
-        chase = stage(_deadline(task), today, calendar, policy)
+        deadline = _deadline(task)
+        chase = stage(deadline, today, calendar, policy)
         if chase is None:
             continue
         current[task.id] = chase
-        key = stage_key(chase)
-        assert chase.due is not None  # every stage is about a day: a deadline or a month
         waits = chase.kind in ("overdue", "progress")
         for person in task.people:
-            if waits and (task.id, person) in held:
-                continue
-            if (task.id, person, key, chase.due) not in already:
-                items.setdefault(person, []).append(PlannedItem(task.id, chase, new_stage=key))
+            if not (waits and (task.id, person) in held):
+                add(person, task.id, chase, stage_key(chase))
+        late = escalation(deadline, today, calendar, policy)
+        if late is not None:
+            for person in dict.fromkeys((*task.people[:1], *admins)):
+                if (task.id, person) not in held:
+                    add(person, task.id, late, stage_key(late))
     for back in coming_back:
         chase = current.get(back.task_id)
         if chase is None:
             continue  # done, cancelled or reviewed since: not chased again
-        mine = items.setdefault(back.person_id, [])
-        if not any(item.task_id == back.task_id for item in mine):  # a newer stage says it all
-            mine.append(PlannedItem(back.task_id, chase, carried_id=back.reminder_id))
-    for mine in items.values():
-        mine.sort(key=lambda item: (item.chase.kind == "progress", item.chase.due, item.task_id))
-    return items
+        mine = items.setdefault(back.person_id, {})
+        if back.task_id not in mine:  # a newer stage says it all
+            mine[back.task_id] = PlannedItem(back.task_id, chase, carried_id=back.reminder_id)
+    return {
+        person: sorted(
+            mine.values(),
+            key=lambda item: (item.chase.kind == "progress", item.chase.due, item.task_id),
+        )
+        for person, mine in items.items()
+        if mine
+    }
 
 
 def previous_workday(calendar: WorkCalendar, day: date) -> date:
@@ -175,12 +204,22 @@ def due_digests(
     already = reminded(session, task_ids=[task.id for task in tasks])
     back = carried(session, today=today, since=previous_workday(calendar, today))
     held = snoozed(session, today=today)
-    return plan(tasks, already, back, today=today, calendar=calendar, policy=policy, held=held)
+    office = [person.id for person in admins(session)]
+    return plan(
+        tasks,
+        already,
+        back,
+        today=today,
+        calendar=calendar,
+        policy=policy,
+        held=held,
+        admins=office,
+    )
 
 
 def _workdays(chase: Chase, today: date, calendar: WorkCalendar) -> int:
     """Working days left (or late) today: a stage's tier, a repeat's count one day on."""
-    if chase.due is None or chase.kind not in ("before", "overdue"):
+    if chase.due is None or chase.kind not in ("before", "overdue", "escalation"):
         return 0
     if chase.kind == "before":
         return workdays_after(calendar, today, chase.due)
@@ -325,9 +364,10 @@ async def sweep(
             day=today,
             now=now,
             stages=[
-                NewStage(item.task_id, item.new_stage, item.chase.due)
+                NewStage(item.task_id, key, item.chase.due)
                 for item in items
-                if item.new_stage is not None and item.chase.due is not None
+                if item.chase.due is not None
+                for key in item.stages
             ],
             repeats=[item.carried_id for item in items if item.carried_id is not None],
         )
@@ -401,13 +441,15 @@ def rehearse(
             last = []
             for person_id, items in sorted(digests.items()):
                 for item in items:
-                    if item.new_stage is None or item.chase.due is None:
-                        continue  # a stage coming back comes back once
-                    already.add((item.task_id, person_id, item.new_stage, item.chase.due))
-                    serial += 1
-                    last.append(
-                        Carried(serial, item.task_id, person_id, item.new_stage, item.chase.due)
-                    )
+                    if item.chase.due is None:
+                        continue
+                    for key in item.stages:  # a stage coming back comes back once
+                        already.add((item.task_id, person_id, key, item.chase.due))
+                    if item.stages:
+                        serial += 1
+                        last.append(
+                            Carried(serial, item.task_id, person_id, item.stages[0], item.chase.due)
+                        )
                 at = datetime.combine(day, window.start, zone)
                 found.append(Rehearsed(at, person_id, tuple(items)))
         day += timedelta(days=1)

@@ -15,6 +15,7 @@ from scheduler.policy import (
     Policy,
     chase,
     escalates,
+    escalation,
     next_occurrence,
     reminder_horizon,
     stage,
@@ -208,3 +209,17 @@ def test_a_stage_missed_while_the_engine_was_down_is_still_current() -> None:
     assert stage(Deadline(due, "by"), date(2026, 1, 4), BUILT_IN) == Chase("due", due)
     assert stage(Deadline(due, "by"), date(2026, 1, 7), BUILT_IN) == Chase("overdue", due, 3)
     assert stage(Deadline(due, "by"), date(2025, 10, 1), BUILT_IN) is None  # too early
+
+
+def test_the_escalation_stage_begins_on_the_day_escalates_says() -> None:
+    deadline = Deadline(date(2025, 6, 30), "by")
+    began = next(d for d in days("2025-06-01", "2025-08-31") if escalation(deadline, d, BUILT_IN))
+    assert began == date(2025, 7, 7)
+    assert escalation(deadline, date(2025, 7, 4), BUILT_IN) is None
+    assert escalation(deadline, date(2025, 7, 8), BUILT_IN) == Chase(
+        "escalation", date(2025, 6, 30), 6
+    )
+    assert (
+        escalation(Deadline(date(2025, 6, 30), "by", status="done"), date(2025, 8, 1), BUILT_IN)
+        is None
+    )

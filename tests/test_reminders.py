@@ -17,7 +17,7 @@ from bot.cli import main
 from bot.fakegram import Call
 from models.db import session_scope
 from models.reminders import NewStage, claim
-from models.tables import Delivery, Person, Reminder, Task, TaskLeader
+from models.tables import Delivery, Person, Reminder, Role, Task, TaskLeader
 from nlu.calendar import BUILT_IN
 from scheduler.sender import Limits, TelegramSender
 from tests.conftest import SEED_004
@@ -299,3 +299,25 @@ async def _two_sweeps(bot: Harness) -> None:
     blocked = int(bot.person("陈汉平", language="zh_CN")["id"])
     bot.api.blocked.add(blocked)
     await sweep_at(bot, "2025-12-22 09:00")
+
+
+async def test_a_task_five_working_days_late_is_escalated_to_its_lead_and_the_office(
+    bot: Harness,
+) -> None:
+    lead = int(bot.person("李义词", language="zh_CN")["id"])
+    other = zheng(bot)  # also a leader of task 33, not its lead
+    clerk = int(bot.person("王督办", role=Role.admin, language="zh_CN")["id"])
+    seen: dict[str, list[str]] = {}
+    # Task 33 was due 2025-09-30; 9, 10, 11 (调休), 13 and 14 October are working days 1-5.
+    for day in ("2025-10-09", "2025-10-10", "2025-10-11", "2025-10-13", "2025-10-14", "2025-10-15"):
+        calls = await sweep_at(bot, f"{day} 09:00")
+        for chat, who in ((lead, "lead"), (other, "other"), (clerk, "clerk")):
+            for call in digests(calls, chat):
+                if "第33项" in text_of([call]):
+                    seen.setdefault(who, []).append((day, text_of([call])))
+    clerk_days = [day for day, _ in seen["clerk"]]
+    assert clerk_days == ["2025-10-14", "2025-10-15"]  # not acknowledged: once more
+    assert "已逾期 5 个工作日，已报告牵头领导和督办员" in seen["clerk"][0][1]
+    assert "责任领导：李义词、郑昌盛、陈汉平" in seen["clerk"][0][1]
+    assert any("已报告牵头领导" in text for day, text in seen["lead"] if day == "2025-10-14")
+    assert not any("已报告牵头领导" in text for _, text in seen.get("other", []))
