@@ -27,6 +27,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from ledger.digest import DigestItem, digest_buttons, digest_text
+from ledger.render import esc
 from models.calendar_days import calendar_days
 from models.db import session_scope
 from models.queries import tasks_in_view
@@ -113,6 +114,7 @@ class SweepReport:
     sent: list[tuple[str, int]] = field(default_factory=list)  # (name, delivery id)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (name, reason)
     unreachable: list[str] = field(default_factory=list)
+    lost: list[tuple[Recipient, str]] = field(default_factory=list)  # (person, Telegram's reason)
     skipped: list[str] = field(default_factory=list)  # nobody to send to: no chat yet
 
 
@@ -296,6 +298,7 @@ async def _deliver(
             error=outcome.reason,
         )
         report.unreachable.append(recipient.name)
+        report.lost.append((recipient, outcome.reason))
     else:
         assert isinstance(outcome, Failed)
         record_outcome(
@@ -391,6 +394,8 @@ async def sweep(
             )
 
     await asyncio.gather(*(deliver(*job) for job in jobs))
+    if report.lost:
+        await tell_office(engine, sender, report.lost, now=now, today=today, lang=default_language)
     if report.sent or report.failed or report.unreachable:
         log.info(
             "sweep at %s: %d sent, %d failed, %d unreachable",
@@ -400,6 +405,53 @@ async def sweep(
             len(report.unreachable),
         )
     return report
+
+
+async def tell_office(
+    engine: Engine,
+    sender: Sender,
+    lost: Sequence[tuple[Recipient, str]],
+    *,
+    now: datetime,
+    today: date,
+    lang: str,
+) -> None:
+    """Tell each admin, once, whom the bot can no longer reach (they are then skipped until
+    they write to the bot again, so this happens once per loss)."""
+    with session_scope(engine) as session:
+        office = [a for a in admins(session) if a.chat_id is not None and a.reachable]
+    for admin in office:
+        for person, reason in lost:
+            if person.id == admin.id:
+                continue
+            claimed = claim(
+                engine,
+                person_id=admin.id,
+                kind="notice",
+                day=today,
+                now=now,
+                ref=f"lost:{person.id}",
+            )
+            if claimed is None:
+                continue
+            _ = translator(admin.language or lang)
+            text = _(
+                "I could not deliver reminders to {name}: Telegram says “{reason}”. Please ask "
+                "them to open the chat with me again and send /start; until then I will not "
+                "try again."
+            ).format(name=esc(person.name), reason=esc(reason))
+            assert admin.chat_id is not None
+            outcome = await sender.send(admin.chat_id, text)
+            status = DeliveryStatus.sent if isinstance(outcome, Sent) else DeliveryStatus.failed
+            record_outcome(
+                engine,
+                delivery_id=claimed,
+                status=status,
+                now=now,
+                chat_id=outcome.chat_id if isinstance(outcome, Sent) else None,
+                message_id=outcome.message_id if isinstance(outcome, Sent) else None,
+                error=None if isinstance(outcome, Sent) else outcome.reason,
+            )
 
 
 def _current(

@@ -126,16 +126,26 @@ async def test_nothing_goes_out_on_a_holiday_or_outside_office_hours(bot: Harnes
     assert digests(await sweep_at(bot, "2025-09-29 09:00"), chat)  # 1 working day before 9-30
 
 
-async def test_a_person_who_blocked_the_bot_is_marked_and_not_tried_again(bot: Harness) -> None:
+async def test_a_person_who_blocked_the_bot_is_marked_and_the_office_told_once(
+    bot: Harness,
+) -> None:
     chat = zheng(bot)
+    clerk = int(bot.person("王督办", role=Role.admin, language="zh_CN")["id"])
     bot.api.blocked.add(chat)
     calls = await sweep_at(bot, "2025-12-22 09:00")
-    assert [c.error for c in calls if c.method == "sendMessage"] == [
+    assert [c.error for c in calls if c.params.get("chat_id") == chat] == [
         "Forbidden: bot was blocked by the user"
     ]
     assert not bot.stored("郑昌盛").reachable
+    (notice,) = [c for c in digests(calls, clerk) if "无法把提醒送达" in text_of([c])]
+    assert "无法把提醒送达郑昌盛" in text_of([notice]) and "/start" in text_of([notice])
     calls = await sweep_at(bot, "2025-12-23 09:00")
-    assert [c for c in calls if c.method == "sendMessage" and c.params["chat_id"] == chat] == []
+    assert [c for c in calls if c.params.get("chat_id") == chat] == []
+    assert not any("无法把提醒送达" in text_of([c]) for c in digests(calls, clerk))  # once
+    bot.api.blocked.discard(chat)
+    await bot.say(bot.users["郑昌盛"], "我的待办")  # back: writing to the bot again
+    assert bot.stored("郑昌盛").reachable
+    assert digests(await sweep_at(bot, "2025-12-26 09:00"), chat)
 
 
 async def test_a_claim_a_crash_left_is_sent_once_more_and_never_twice(bot: Harness) -> None:
