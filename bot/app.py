@@ -26,11 +26,19 @@ from telegram.request import BaseRequest
 from bot.reminders_command import reminder_policy
 from bot.settings import Settings
 from handlers import admin, onboarding, reminders, todos
-from handlers.common import ADDRESSED_TO_ME, SERVICES_KEY, Context, Services, on_error
+from handlers.common import (
+    ADDRESSED_TO_ME,
+    NUDGE_DATA,
+    SERVICES_KEY,
+    Context,
+    Services,
+    on_error,
+)
 from ledger.digest import REMINDER_DATA
 from models.db import make_engine, upgrade
 from nlu.i18n import N_, translator
 from scheduler.calendar_notice import send_calendar_notice
+from scheduler.nudge import nudge
 from scheduler.policy import Policy
 from scheduler.sender import TelegramSender
 from scheduler.sweep import DEFAULT_POLICY, OFFICE_HOURS, SweepReport, Window, sweep
@@ -81,12 +89,28 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application: BotApplication = builder.build()
+    engine = make_engine(settings.database_url)
+    clock = now or (lambda: datetime.now(UTC))
+
+    async def nudge_now(task_id: int, by: int) -> list[tuple[str, str]]:
+        results = await nudge(
+            engine,
+            sender_of(application),
+            task_id=task_id,
+            by=by,
+            now=clock(),
+            zone=settings.zone,
+            default_language=settings.default_language,
+        )
+        return [(result.name, result.result) for result in results]
+
     application.bot_data[SERVICES_KEY] = Services(
-        engine=make_engine(settings.database_url),
-        now=now or (lambda: datetime.now(UTC)),
+        engine=engine,
+        now=clock,
         zone=settings.zone,
         default_language=settings.default_language,
         admin_telegram_ids=frozenset(settings.admin_telegram_ids),
+        nudge=nudge_now,
     )
     _register(application)
     _schedule(application, settings)
@@ -127,6 +151,8 @@ def _register(application: BotApplication) -> None:
             _command("leader", todos.leader_command),
             CallbackQueryHandler(todos.page_pressed, pattern=todos.PAGE_DATA),
             CallbackQueryHandler(reminders.reminder_pressed, pattern=REMINDER_DATA),
+            _command("nudge", admin.nudge_command),
+            CallbackQueryHandler(admin.nudge_pressed, pattern=NUDGE_DATA),
             MessageHandler(
                 NEW_MESSAGES & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_ME,
                 todos.text_message,
@@ -171,6 +197,14 @@ def _schedule(application: BotApplication, settings: Settings) -> None:
     )
 
 
+def sender_of(application: BotApplication) -> TelegramSender:
+    """The one sender of this bot: every outgoing reminder shares its rate limits."""
+    sender = application.bot_data.get(SENDER_KEY)
+    if not isinstance(sender, TelegramSender):
+        sender = application.bot_data[SENDER_KEY] = TelegramSender(application.bot)
+    return sender
+
+
 async def run_sweep(
     application: BotApplication,
     *,
@@ -179,12 +213,9 @@ async def run_sweep(
 ) -> SweepReport:
     """One sweep of the reminder engine at the application's clock (the job; /tick)."""
     svc = services_of(application)
-    sender = application.bot_data.get(SENDER_KEY)
-    if sender is None:
-        sender = application.bot_data[SENDER_KEY] = TelegramSender(application.bot)
     return await sweep(
         svc.engine,
-        sender,
+        sender_of(application),
         now=svc.now(),
         zone=svc.zone,
         default_language=svc.default_language,

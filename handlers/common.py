@@ -8,7 +8,7 @@ for the chat and the digests alike.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -52,9 +52,29 @@ class Services:
     zone: ZoneInfo
     default_language: str
     admin_telegram_ids: frozenset[int] = frozenset()
+    # 一键催办: remind a task's leaders now, on behalf of an admin (task id, admin's person id)
+    # -> each leader's name and what became of the message. Wired by bot.app to the scheduler.
+    nudge: Callable[[int, int], Awaitable[list[tuple[str, str]]]] | None = None
 
     def today(self) -> date:
         return self.now().astimezone(self.zone).date()
+
+
+# 一键催办, on the task view for admins (handlers.admin answers it).
+NUDGE_DATA = r"^ng:"
+NUDGE_BUTTON = N_("Nudge now")
+NUDGE_RESULTS = {
+    "sent": N_("sent"),
+    "already": N_("already nudged today"),
+    "not_on_telegram": N_("not on Telegram yet"),
+    "unreachable": N_("unreachable"),
+    "failed": N_("could not be sent"),
+}
+
+
+def nudge_button(task_id: int, _: Translate) -> Button:
+    """The task view's 一键催办 button."""
+    return _(NUDGE_BUTTON), f"ng:{task_id}"
 
 
 def services(context: Context) -> Services:
@@ -142,7 +162,7 @@ async def answer(update: Update, context: Context, respond: Respond) -> None:
     ``respond`` runs inside the one database session; the reply is sent once it is closed,
     so no session is held across the network.
     """
-    said = _as_asker(update, context, respond, lambda svc: Reply(stranger_reply(update, svc)))
+    said = decide(update, context, respond, lambda svc: Reply(stranger_reply(update, svc)))
     await reply(update, said.text, said.markup)
 
 
@@ -154,7 +174,7 @@ async def answer_press(update: Update, context: Context, respond: RespondToPress
     """
     query = update.callback_query
     assert query is not None
-    said = _as_asker(
+    said = decide(
         update,
         context,
         respond,
@@ -173,7 +193,7 @@ async def answer_press(update: Update, context: Context, respond: RespondToPress
 _Said = TypeVar("_Said")
 
 
-def _as_asker(
+def decide(
     update: Update,
     context: Context,
     respond: Callable[[Session, Asker, Services], _Said],
@@ -214,6 +234,7 @@ def help_text(person: Person, _: Translate) -> str:
         lines.append(_("• 学会部的任务, 郑昌盛的任务 or /dept 学会部, /leader 郑昌盛"))
     if person.role == Role.admin:
         lines.append(_("• /invite NAME [department]: an invitation link for someone"))
+        lines.append(_("• /nudge 12 or 一键催办 under a task: remind its leaders now"))
     lines.append(_("• /lang: 中文 / English"))
     lines.append(_("In a group, mention me or use a command."))
     return "\n".join(lines)

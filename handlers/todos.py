@@ -29,6 +29,7 @@ from handlers.common import (
     help_text,
     is_private,
     keyboard,
+    nudge_button,
     page_buttons,
     without_mention,
 )
@@ -46,7 +47,7 @@ from models.access import (
     tasks_of_leader,
 )
 from models.people import note_private_chat, task_history
-from models.tables import Person
+from models.tables import Person, TaskStatus
 from nlu.calendar import period_window
 from nlu.i18n import N_, Translate
 from nlu.intents import (
@@ -242,7 +243,11 @@ def _answer(
             return Reply(text.format(number=esc(want)))
         assert view.task.id is not None
         history = task_history(session, task_id=view.task.id)
-        return Reply(render.task_in_full(view, history, today=today, zone=svc.zone, _=_))
+        text = render.task_in_full(view, history, today=today, zone=svc.zone, _=_)
+        open_task = view.task.status not in (TaskStatus.done, TaskStatus.cancelled)
+        if asker.is_admin and open_task and view.leaders:
+            return Reply(text, keyboard([[nudge_button(view.task.id, _)]]))
+        return Reply(text)
     if LISTS[want.kind].overseers_only and not asker.sees_others:
         return Reply(_(ONLY_OVERSEERS))
     found = fetch(session, asker, want, today, 0)

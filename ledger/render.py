@@ -35,6 +35,7 @@ ACTION_NAMES = {
     "task.imported": N_("imported from the task list"),
     "task.revised": N_("changed by a revised task list: {fields}"),
     "task.cancelled": N_("no longer in the revised task list: cancelled"),
+    "task.nudged": N_("nudged {fields}"),  # detail: the leaders' names
 }
 # What the import's change report and a task's history call each compared field.
 FIELD_NAMES = {

@@ -160,6 +160,17 @@ def snoozed(session: Session, *, today: date) -> set[tuple[int, int]]:
     return {(task_id, person_id) for task_id, person_id in rows}
 
 
+def task_leader_ids(session: Session, *, task_id: int) -> list[int]:
+    """A task's leaders, the lead first."""
+    return list(
+        session.exec(
+            select(TaskLeader.person_id)
+            .where(TaskLeader.task_id == task_id)
+            .order_by(col(TaskLeader.position))
+        )
+    )
+
+
 def recipients(session: Session, *, ids: Iterable[int]) -> dict[int, Recipient]:
     wanted = sorted(set(ids))
     found: dict[int, Recipient] = {}

@@ -331,3 +331,35 @@ async def test_a_task_five_working_days_late_is_escalated_to_its_lead_and_the_of
     assert "责任领导：李义词、郑昌盛、陈汉平" in seen["clerk"][0][1]
     assert any("已报告牵头领导" in text for day, text in seen["lead"] if day == "2025-10-14")
     assert not any("已报告牵头领导" in text for _, text in seen.get("other", []))
+
+
+async def test_an_admin_nudges_a_tasks_leaders_now_and_it_shows_in_its_history(
+    bot: Harness,
+) -> None:
+    chat = zheng(bot)
+    clerk = bot.person("王督办", role=Role.admin, language="zh_CN")
+    bot.clock.now = at("2025-06-03 20:00")  # outside office hours: a nudge goes at once
+    calls = await bot.say(clerk, "/nudge 33")
+    (nudge,) = digests(calls, chat)
+    assert "王督办 请您关注这项任务" in text_of([nudge]) and "第33项" in text_of([nudge])
+    assert [b["text"] for b in nudge.buttons] == ["收到", "查看第33项"]
+    summary = text_of([c for c in digests(calls) if c.params["chat_id"] == clerk["id"]])
+    assert "已催办第33项" in summary
+    assert "郑昌盛（已发送）" in summary and "李义词（尚未绑定 Telegram）" in summary
+    again = await bot.say(clerk, "/nudge 33")
+    assert digests(again, chat) == []  # once a day per leader
+    assert "郑昌盛（今天已催办过）" in text_of(digests(again))
+    view = await bot.say(clerk, "第33项")
+    assert "王督办 · 催办 李义词、郑昌盛、陈汉平" in text_of(view)
+    pressed = await bot.press(clerk, digests(view)[-1], "一键催办")
+    assert "已催办第33项" in text_of(pressed)
+
+
+async def test_only_an_admin_may_nudge(bot: Harness) -> None:
+    zheng(bot)
+    calls = await bot.say(bot.users["郑昌盛"], "/nudge 33")
+    assert "只有督办员" in text_of(calls)
+    view = await bot.say(bot.users["郑昌盛"], "第33项")
+    assert all("一键催办" not in b["text"] for c in digests(view) for b in c.buttons)
+    forged = await bot.forge(bot.users["郑昌盛"], digests(view)[-1], "ng:1")
+    assert "只有督办员" in text_of(forged)
