@@ -13,6 +13,7 @@ from sqlmodel import select
 from bot.app import run_sweep, run_weekly
 from bot.fakegram import Call, html_to_text
 from bot.settings import Settings
+from ledger.importing import import_document
 from ledger.weekly import MAX_CHARS, Section, office_weekly_text
 from models.db import session_scope
 from models.queries import TaskView, record_event
@@ -21,8 +22,10 @@ from models.tables import Delivery, ProgressReport, Role, Target, Task, TaskStat
 from nlu.calendar import BUILT_IN
 from nlu.i18n import translator
 from scheduler.weekly import WEEKLY, standing, weekly_day
-from tests.test_bot_support import Harness, running_bot, text_of
-from tests.test_reminders import at, digests, unhurried
+from tests.conftest import SEED_004
+from tests.test_bot_console import converse
+from tests.test_bot_support import NOW, Harness, running_bot, text_of
+from tests.test_reminders import ZONE, at, digests, unhurried
 
 # Seed 004 on Monday 2025-12-29: 郑昌盛 leads 9 tasks due on Wednesday 12-31 and one overdue
 # since 09-30 (No. 33); the office has 31 tasks due that week and 7 overdue.
@@ -249,6 +252,17 @@ def test_the_office_view_is_capped_within_a_message() -> None:
     assert len(text) <= MAX_CHARS
     assert "本周到期 300 项 · 逾期 300 项 · 长期无进展 300 项" in text
     assert text.count("……另有") == 3
+
+
+async def test_the_console_tick_on_a_monday_morning_shows_the_weekly_digest(
+    database_url: str,
+) -> None:
+    import_document(SEED_004, database_url=database_url, now=NOW, zone=ZONE)
+    out = await converse(database_url, "/tick 2025-12-29 08:30", "/tick 2025-12-29 09:00")
+    weekly, morning = out.split("郑昌盛> ")[1:]
+    assert "Your week ahead" in weekly and "Due this week (2025-12-29 – 2026-01-04): 9" in weekly
+    assert "Overdue tasks: 1" in weekly and "Reminders for" not in weekly
+    assert "Reminders for 2025-12-29" in morning and "Your week ahead" not in morning
 
 
 def test_the_weekly_time_is_a_setting_checked_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
