@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 from sqlmodel import select
 
 from bot.app import run_sweep, run_weekly
+from bot.cli import main
 from bot.fakegram import Call, html_to_text
 from bot.settings import Settings
 from ledger.importing import import_document
@@ -252,6 +256,60 @@ def test_the_office_view_is_capped_within_a_message() -> None:
     assert len(text) <= MAX_CHARS
     assert "本周到期 300 项 · 逾期 300 项 · 长期无进展 300 项" in text
     assert text.count("……另有") == 3
+
+
+def plan(start: str, end: str) -> list[dict[str, Any]]:
+    """`reminders plan --json` over that span."""
+    out = io.StringIO()
+    assert main(["reminders", "plan", "--from", start, "--to", end, "--json"], out=out) == 0
+    rows: list[dict[str, Any]] = json.loads(out.getvalue())
+    return rows
+
+
+def test_the_plan_has_weekly_digests_on_mondays_at_half_past_eight(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "en")
+    assert main(["import", str(SEED_004), "--today", "2025-05-26"], out=io.StringIO()) == 0
+    assert main(["admin", "add", "王芳"], out=io.StringIO()) == 0
+    rows = plan("2025-12-01", "2026-01-11")
+    weekly = [row for row in rows if row["kind"] == WEEKLY]
+    assert weekly and all("week" in row["kind"] for row in weekly)
+    moments = {datetime.fromisoformat(row["at"]) for row in weekly}
+    assert {m.date() for m in moments} == {
+        date(2025, 12, 1),
+        date(2025, 12, 8),
+        date(2025, 12, 15),
+        date(2025, 12, 22),
+        date(2025, 12, 29),
+        date(2026, 1, 5),
+    }
+    assert all(m.time() == time(8, 30) and m.utcoffset() == timedelta(hours=8) for m in moments)
+    on_29 = {r["person"]: r for r in weekly if r["at"].startswith("2025-12-29")}
+    mine = on_29["郑昌盛"]
+    assert mine["tasks"][0] == "1" and mine["tasks"][-1] == "33"
+    assert mine["stages"] == ["this_week"] * 9 + ["overdue"]
+    assert {"this_week", "overdue", "silent"} <= set(on_29["王芳"]["stages"])
+    assert any(row["kind"] == "digest" for row in rows)  # the daily digests are still there
+    assert [row["at"] for row in rows] == sorted(row["at"] for row in rows)  # in time order
+    holiday = plan("2025-10-01", "2025-10-12")
+    assert {r["at"] for r in holiday if r["kind"] == WEEKLY} == {"2025-10-09T08:30:00+08:00"}
+    monkeypatch.setenv("WEEKLY_DIGEST_AT", "FRI 17:00")
+    friday = plan("2025-12-22", "2025-12-28")
+    assert {r["at"] for r in friday if r["kind"] == WEEKLY} == {"2025-12-26T17:00:00+08:00"}
+
+
+async def test_the_reminders_log_lists_the_weekly_digest(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    zheng(bot)
+    await weekly_at(bot, "2025-12-29 08:30")
+    monkeypatch.setenv("DATABASE_URL", bot.engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "en")
+    out = io.StringIO()
+    assert main(["reminders", "log"], out=out) == 0
+    assert out.getvalue() == "2025-12-29 08:30  郑昌盛  weekly  sent\n"
 
 
 async def test_the_console_tick_on_a_monday_morning_shows_the_weekly_digest(
