@@ -42,6 +42,7 @@ from scheduler.nudge import nudge
 from scheduler.policy import Policy
 from scheduler.sender import TelegramSender
 from scheduler.sweep import DEFAULT_POLICY, OFFICE_HOURS, SweepReport, Window, sweep
+from scheduler.weekly import WEEKLY_AT, send_weekly
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +196,16 @@ def _schedule(application: BotApplication, settings: Settings) -> None:
     application.job_queue.run_repeating(
         sweep_now, interval=SWEEP_EVERY, first=1, name="reminder-sweep"
     )
+    weekday, at = settings.weekly_digest
+
+    async def weekly_now(context: Context) -> None:
+        await run_weekly(context.application, weekday=weekday, at=at)
+
+    # Every minute too, rather than once at its time: a bot started later that day, or after a
+    # crash between a claim and its send, still sends the week's digests (each exactly once).
+    application.job_queue.run_repeating(
+        weekly_now, interval=SWEEP_EVERY, first=1, name="weekly-digest"
+    )
 
 
 def sender_of(application: BotApplication) -> TelegramSender:
@@ -221,6 +232,28 @@ async def run_sweep(
         default_language=svc.default_language,
         policy=policy,
         window=window,
+    )
+
+
+async def run_weekly(
+    application: BotApplication, *, weekday: int = 0, at: time = WEEKLY_AT
+) -> SweepReport:
+    """The week's weekly digests, if they are due at the application's clock (the job; /tick).
+
+    They go through the sweep's sender, so one set of Telegram limits holds for both.
+    """
+    svc = services_of(application)
+    sender = application.bot_data.get(SENDER_KEY)
+    if sender is None:
+        sender = application.bot_data[SENDER_KEY] = TelegramSender(application.bot)
+    return await send_weekly(
+        svc.engine,
+        sender,
+        now=svc.now(),
+        zone=svc.zone,
+        default_language=svc.default_language,
+        at=at,
+        weekday=weekday,
     )
 
 

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from bot.app import build_application, offline, run_sweep, services_of
+from bot.app import build_application, offline, run_sweep, run_weekly, services_of
 from bot.fakegram import (
     JSON,
     Call,
@@ -30,6 +30,7 @@ from models.db import session_scope
 from models.people import console_user_id
 from models.queries import person_named
 from nlu.i18n import Translate
+from scheduler.weekly import WEEKLY_AT
 
 PRESS = "/press"
 TICK = "/tick"
@@ -58,6 +59,7 @@ class Console:
     clock: ConsoleClock = field(default_factory=ConsoleClock)
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     buttons: list[tuple[JSON, JSON]] = field(default_factory=list)  # (message, button)
+    weekly: tuple[int, time] = (0, WEEKLY_AT)  # the weekly digest's weekday and time
 
     async def say(self, line: str) -> None:
         """One exchange: a typed line (or /press N) and what the bot answered."""
@@ -87,7 +89,8 @@ class Console:
         self.show(await self.telegram.forge(self.sender, current, button["callback_data"]))
 
     async def _tick(self, args: list[str]) -> None:
-        """/tick [YYYY-MM-DD [HH:MM]]: run the reminder sweep at that moment (default: now)."""
+        """/tick [YYYY-MM-DD [HH:MM]]: run the reminder sweep at that moment (default: now),
+        after the weekly digests when it is at or past their time on their day."""
         _ = self.translate
         try:
             day = date.fromisoformat(args[0]) if args else None
@@ -99,6 +102,8 @@ class Console:
         if day is not None:
             self.clock.fixed = datetime.combine(day, moment, self.zone).astimezone(UTC)
         start = len(self.telegram.api.calls)
+        weekday, at = self.weekly
+        weekly = await run_weekly(self.telegram.application, weekday=weekday, at=at)
         report = await run_sweep(self.telegram.application)
         calls = self.telegram.api.calls[start:]
         when = self.clock().astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
@@ -107,9 +112,9 @@ class Console:
             self.out.write(f"  ({nothing})\n")
         else:
             self.show(calls)
-        if report.skipped:
+        if weekly.skipped or report.skipped:
             skipped = _("Also due, but not on Telegram yet: {names}").format(
-                names="、".join(report.skipped)
+                names="、".join(dict.fromkeys([*weekly.skipped, *report.skipped]))
             )
             self.out.write(f"  ({skipped})\n")
         self.out.flush()
@@ -182,7 +187,15 @@ async def run_console(
             person = person_named(session, name=as_name)
             language = (person.language if person else None) or settings.default_language
         sender = user(telegram_id, as_name, language_code="en" if language == "en" else "zh-hans")
-        console = Console(FakeTelegram(application, api), sender, out, _, clock, settings.zone)
+        console = Console(
+            FakeTelegram(application, api),
+            sender,
+            out,
+            _,
+            clock,
+            settings.zone,
+            weekly=settings.weekly_digest,
+        )
         if say is not None:
             await console.say(say)
             return 0

@@ -17,6 +17,7 @@ from nlu.i18n import LANGUAGES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'duban.sqlite'}"
+WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")  # WEEKLY_DIGEST_AT's days
 
 
 class Settings(BaseSettings):
@@ -38,6 +39,9 @@ class Settings(BaseSettings):
     reminder_hours: str = "09:00-18:00"
     reminder_tiers: Annotated[list[int], NoDecode] = [30, 14, 7, 3, 1]
     reminder_overdue_every: PositiveInt = 3
+    # The weekly digest (周报) goes out on this weekday at this office time ("MON 08:30"); when
+    # that day is off, on the first working day after it that week.
+    weekly_digest_at: str = "MON 08:30"
 
     @field_validator("timezone")
     @classmethod
@@ -91,6 +95,17 @@ class Settings(BaseSettings):
             raise ValueError("REMINDER_TIERS: working days before a deadline, e.g. 30,14,7,3,1")
         return sorted(set(value), reverse=True)
 
+    @field_validator("weekly_digest_at")
+    @classmethod
+    def _weekly(cls, value: str) -> str:
+        weekday, at = _weekly_at(value)
+        return f"{WEEKDAYS[weekday]} {at:%H:%M}"
+
+    @property
+    def weekly_digest(self) -> tuple[int, time]:
+        """The weekday (0 is Monday) and office time of the weekly digest."""
+        return _weekly_at(self.weekly_digest_at)
+
     @property
     def reminder_window(self) -> tuple[time, time]:
         """The office hours reminders go out in (office time)."""
@@ -108,3 +123,17 @@ def _hours(value: str) -> tuple[time, time]:
     except ValueError:
         raise ValueError(f"REMINDER_HOURS: not HH:MM-HH:MM: {value!r}") from None
     return start, end
+
+
+def _weekly_at(value: str) -> tuple[int, time]:
+    """ "MON 08:30" -> (0, 08:30); ValueError otherwise."""
+    parts = value.split()
+    try:
+        if len(parts) != 2 or parts[0].upper() not in WEEKDAYS:
+            raise ValueError
+        at = time.fromisoformat(parts[1])
+        if at.tzinfo is not None:  # office time, always
+            raise ValueError
+        return WEEKDAYS.index(parts[0].upper()), at
+    except ValueError:
+        raise ValueError(f"WEEKLY_DIGEST_AT: not DAY HH:MM, e.g. MON 08:30: {value!r}") from None

@@ -244,12 +244,13 @@ def claim(
         return None
 
 
-def stale_claims(session: Session, *, before: datetime, since: date) -> list[Delivery]:
-    """Deliveries claimed before ``before`` and never confirmed (a crash between claim and
-    send), claimed only once, for a day on or after ``since``."""
+def stale_claims(session: Session, *, before: datetime, since: date, kind: str) -> list[Delivery]:
+    """Deliveries of ``kind`` claimed before ``before`` and never confirmed (a crash between
+    claim and send), claimed only once, for a day on or after ``since``."""
     return list(
         session.exec(
             select(Delivery).where(
+                Delivery.kind == kind,
                 Delivery.status == DeliveryStatus.claimed,
                 Delivery.attempts == 1,
                 Delivery.claimed_at < before,

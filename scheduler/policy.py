@@ -103,6 +103,11 @@ def next_occurrence(first: date, recurrence: str, on_or_after: date) -> date:
         k += 1
 
 
+def open_ended(deadline: Deadline) -> bool:
+    """Work with no countdown (持续推进, daily cycles): asked for progress monthly instead."""
+    return deadline.kind == "continuous" or deadline.recurrence in _OPEN_ENDED_CYCLES
+
+
 def _countdown(
     due: date, today: date, calendar: WorkCalendar, tiers: tuple[int, ...]
 ) -> Chase | None:
@@ -121,8 +126,7 @@ def chase(
     """The reminder a task gets on ``today``, or None."""
     if deadline.status not in CHASED or not calendar.is_workday(today):
         return None
-    open_ended = deadline.kind == "continuous" or deadline.recurrence in _OPEN_ENDED_CYCLES
-    if open_ended:
+    if open_ended(deadline):
         if today == first_workday_of_month(calendar, today):
             return Chase("progress", today.replace(day=1))  # the month it asks about
         return None
@@ -154,8 +158,7 @@ def stage(
     """
     if deadline.status not in CHASED or not calendar.is_workday(today):
         return None
-    open_ended = deadline.kind == "continuous" or deadline.recurrence in _OPEN_ENDED_CYCLES
-    if open_ended:
+    if open_ended(deadline):
         if today >= first_workday_of_month(calendar, today):
             return Chase("progress", today.replace(day=1))
         return None

@@ -279,6 +279,20 @@ async def _deliver(
             language=recipient.language or default_language,
         )
     outcome = await sender.send(recipient.chat_id, text, markup=markup)
+    settle(engine, outcome, delivery_id=delivery_id, recipient=recipient, now=now, report=report)
+
+
+def settle(
+    engine: Engine,
+    outcome: Outcome,
+    *,
+    delivery_id: int,
+    recipient: Recipient,
+    now: datetime,
+    report: SweepReport,
+) -> None:
+    """Record what became of a claimed delivery, in the ledger and in the run's report."""
+    name = recipient.name
     if isinstance(outcome, Sent):
         record_outcome(
             engine,
@@ -288,7 +302,7 @@ async def _deliver(
             chat_id=outcome.chat_id,
             message_id=outcome.message_id,
         )
-        report.sent.append((recipient.name, delivery_id))
+        report.sent.append((name, delivery_id))
     elif isinstance(outcome, Unreachable):
         record_outcome(
             engine,
@@ -308,7 +322,7 @@ async def _deliver(
             now=now,
             error=outcome.reason,
         )
-        report.failed.append((recipient.name, outcome.reason))
+        report.failed.append((name, outcome.reason))
 
 
 async def sweep(
@@ -333,7 +347,7 @@ async def sweep(
     with session_scope(engine) as session:
         interrupted = [
             (d.id, d.person_id)
-            for d in stale_claims(session, before=now - STALE_CLAIM, since=today)
+            for d in stale_claims(session, before=now - STALE_CLAIM, since=today, kind=DIGEST)
             if d.id is not None
         ]
     for delivery_id, person_id in interrupted:
