@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Engine, or_, update
+from sqlalchemy import ColumnElement, Engine, Executable, Select, or_, union, update
+from sqlalchemy import select as select_columns  # sqlmodel's select types up to 4 columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -68,25 +69,40 @@ class Carried:
 def chased_tasks(session: Session, *, horizon: date) -> list[ChasedTask]:
     """Open tasks whose reminders can fall now: due by ``horizon`` (overdue included),
     open-ended or recurring. The cost follows what is due, not the size of the ledger."""
-    return _chased(
-        session,
-        or_(
-            col(Task.due) <= horizon,
-            col(Task.due_kind) == "continuous",
-            col(Task.recurrence).is_not(None),
-        ),
+    # One index search per branch (ix_task_status_due, _due_kind, _recurrence): written as
+    # one OR, SQLite reads every open task through ix_task_status and PostgreSQL scans them.
+    branches = (
+        col(Task.due) <= horizon,
+        col(Task.due_kind) == "continuous",
+        col(Task.recurrence).is_not(None),
     )
+    return _with_people(session, union(*(_chased(branch) for branch in branches)))
 
 
 def chased_tasks_by_id(session: Session, ids: Sequence[int]) -> list[ChasedTask]:
     """These tasks, if they are still chased."""
-    return _chased(session, col(Task.id).in_(list(ids)))
+    return _with_people(session, _chased(col(Task.id).in_(list(ids))))
 
 
-def _chased(session: Session, where: ColumnElement[bool]) -> list[ChasedTask]:
-    rows = session.exec(select(Task).where(col(Task.status).in_(CHASED_STATUSES), where)).all()
+def _chased(
+    where: ColumnElement[bool],
+) -> Select[int | None, str | None, date | None, str, str | None, str]:
+    """The columns the policy reads, of the chased tasks that match ``where``."""
+    return select_columns(
+        col(Task.id),
+        col(Task.number),
+        col(Task.due),
+        col(Task.due_kind),
+        col(Task.recurrence),
+        col(Task.status),
+    ).where(col(Task.status).in_(CHASED_STATUSES), where)
+
+
+def _with_people(session: Session, tasks: Executable) -> list[ChasedTask]:
+    """The tasks a query finds, in id order, each with its leaders in their order."""
+    rows = sorted(session.connection().execute(tasks).all(), key=lambda row: int(row[0]))
     people: dict[int, list[int]] = {}
-    ids = [task.id for task in rows if task.id is not None]
+    ids = [row[0] for row in rows]
     for start in range(0, len(ids), 5000):
         links = session.exec(
             select(TaskLeader.task_id, TaskLeader.person_id)
@@ -97,16 +113,15 @@ def _chased(session: Session, where: ColumnElement[bool]) -> list[ChasedTask]:
             people.setdefault(task_id, []).append(person_id)
     return [
         ChasedTask(
-            id=task.id,
-            number=task.number,
-            due=task.due,
-            due_kind=task.due_kind,
-            recurrence=task.recurrence,
-            status=task.status,
-            people=tuple(people.get(task.id, ())),
+            id=id_,
+            number=number,
+            due=due,
+            due_kind=due_kind,
+            recurrence=recurrence,
+            status=status,
+            people=tuple(people.get(id_, ())),
         )
-        for task in rows
-        if task.id is not None
+        for id_, number, due, due_kind, recurrence, status in rows
     ]
 
 
