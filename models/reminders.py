@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Engine, Executable, Select, or_, union, update
+from sqlalchemy import ColumnElement, Engine, Executable, Select, insert, or_, union, update
 from sqlalchemy import select as select_columns  # sqlmodel's select types up to 4 columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -221,29 +221,38 @@ def claim(
     another sweep (here or in another process) claimed it first."""
     try:
         with session_scope(engine) as session:
-            delivery = Delivery(person_id=person_id, kind=kind, day=day, ref=ref, claimed_at=now)
-            session.add(delivery)
-            session.flush()
-            assert delivery.id is not None
-            for stage in stages:
-                session.add(
-                    Reminder(
-                        task_id=stage.task_id,
-                        person_id=person_id,
-                        kind=stage.kind,
-                        day=stage.day,
-                        created_at=now,
-                        delivery_id=delivery.id,
-                    )
+            # Core statements: a sweep claims hundreds of digests, each in its own transaction.
+            connection = session.connection()
+            delivery_id = connection.execute(
+                insert(Delivery)
+                .values(person_id=person_id, kind=kind, day=day, ref=ref, claimed_at=now)
+                .returning(col(Delivery.id))
+            ).scalar_one()
+            assert delivery_id is not None
+            if stages:
+                connection.execute(
+                    insert(Reminder),
+                    [
+                        {
+                            "task_id": stage.task_id,
+                            "person_id": person_id,
+                            "kind": stage.kind,
+                            "day": stage.day,
+                            "created_at": now,
+                            "delivery_id": delivery_id,
+                        }
+                        for stage in stages
+                    ],
                 )
-            session.flush()
-            for reminder_id in repeats:
-                session.execute(
+            if repeats:
+                connection.execute(
                     update(Reminder)
-                    .where(col(Reminder.id) == reminder_id, col(Reminder.repeated_in_id).is_(None))
-                    .values(repeated_in_id=delivery.id)
+                    .where(
+                        col(Reminder.id).in_(list(repeats)), col(Reminder.repeated_in_id).is_(None)
+                    )
+                    .values(repeated_in_id=delivery_id)
                 )
-            return delivery.id
+            return delivery_id
     except IntegrityError:
         return None
 
@@ -304,19 +313,22 @@ def record_outcome(
     error: str | None = None,
 ) -> None:
     """What became of a claimed delivery; an unreachable person is marked so."""
+    outcome: dict[str, object] = {"status": status, "error": error}
+    if status == DeliveryStatus.sent:
+        outcome.update(sent_at=now, chat_id=chat_id, message_id=message_id)
     with session_scope(engine) as session:
-        delivery = session.get(Delivery, delivery_id)
-        assert delivery is not None
-        delivery.status = status
-        delivery.error = error
-        if status == DeliveryStatus.sent:
-            delivery.sent_at, delivery.chat_id, delivery.message_id = now, chat_id, message_id
-        session.add(delivery)
+        connection = session.connection()
+        result = connection.execute(
+            update(Delivery).where(col(Delivery.id) == delivery_id).values(outcome)
+        )
+        assert result.rowcount == 1, f"no delivery {delivery_id}"
         if status == DeliveryStatus.unreachable:
-            person = session.get(Person, delivery.person_id)
-            if person is not None:
-                person.reachable = False
-                session.add(person)
+            whose = select(Delivery.person_id).where(col(Delivery.id) == delivery_id)
+            connection.execute(
+                update(Person)
+                .where(col(Person.id) == whose.scalar_subquery())
+                .values(reachable=False)
+            )
 
 
 def delivery_of(session: Session, *, delivery_id: int) -> Delivery | None:
