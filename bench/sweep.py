@@ -83,7 +83,7 @@ class Figures:
     times: dict[str, list[float]]
 
 
-def _kind_of(n: int, horizon: date) -> tuple[date | None, str, str | None]:
+def _deadline_of(n: int, horizon: date) -> tuple[date | None, str, str | None]:
     """Task ``n``'s deadline in the group it belongs to: (due, due_kind, recurrence)."""
     window = (horizon - TODAY).days + 20  # from 20 days overdue to the horizon
     if n < DUE + REMINDED:
@@ -133,9 +133,11 @@ def _build(engine: Engine, size: int) -> None:
         chased = rng.sample(people, DIGESTS)  # the leaders with something due today
         order = list(range(size))
         rng.shuffle(order)  # the due tasks anywhere in the table, not in one block
+        deadlines = [_deadline_of(n, horizon) for n in order]
         rows: list[dict[str, object]] = []
-        for seq, n in enumerate(order, start=1):
-            due, kind, recurrence = _kind_of(n, horizon)
+        for seq, (n, (due, kind, recurrence)) in enumerate(
+            zip(order, deadlines, strict=True), start=1
+        ):
             rows.append(
                 {
                     "plan_id": plan.id,
@@ -154,7 +156,7 @@ def _build(engine: Engine, size: int) -> None:
         ids = insert_tasks(session, rows=rows)
         leaders: list[dict[str, object]] = []
         sent: dict[int, list[tuple[int, str, date]]] = {}  # person -> stages already reminded
-        for task_id, n, row in zip(ids, order, rows, strict=True):
+        for task_id, n, deadline in zip(ids, order, deadlines, strict=True):
             if n < DUE:
                 leaders.append(
                     {"task_id": task_id, "person_id": chased[n % DIGESTS], "position": 0}
@@ -163,8 +165,7 @@ def _build(engine: Engine, size: int) -> None:
             lead = rng.choice(people)
             leaders.append({"task_id": task_id, "person_id": lead, "position": 0})
             if n < DUE + REMINDED:
-                deadline = Deadline(row["due"], str(row["due_kind"]), row["recurrence"])  # type: ignore[arg-type]
-                chase = stage(deadline, TODAY, calendar, DEFAULT_POLICY)
+                chase = stage(Deadline(*deadline), TODAY, calendar, DEFAULT_POLICY)
                 assert chase is not None and chase.due is not None
                 sent.setdefault(lead, []).append((task_id, stage_key(chase), chase.due))
             elif n % 3 == 0:  # some tasks have a second leader
@@ -172,7 +173,7 @@ def _build(engine: Engine, size: int) -> None:
                 if second != lead:
                     leaders.append({"task_id": task_id, "person_id": second, "position": 1})
         connection.execute(insert(TaskLeader), leaders)
-        at = datetime(2025, 12, 19, 9, 0, tzinfo=ZONE).astimezone(UTC)
+        at = NOW - timedelta(days=3, hours=1)  # 09:00 on the last working day, a Friday
         for person_id, stages in sent.items():
             delivery = Delivery(
                 person_id=person_id,
