@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import bot, delivery, import_seed, parse_date, xlsx_10k
+from bench import bot, delivery, import_seed, parse_date, sweep, xlsx_10k
 
 BENCHES = {
     "import-seed": import_seed.main,
@@ -12,6 +12,7 @@ BENCHES = {
     "parse-date": parse_date.main,
     "bot": bot.main,
     "delivery": delivery.main,
+    "sweep": sweep.main,
 }
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Engine, or_, update
+from sqlalchemy import ColumnElement, Engine, Select, SelectBase, insert, or_, union, update
+from sqlalchemy import select as select_columns  # sqlmodel's select types up to 4 columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -68,45 +69,54 @@ class Carried:
 def chased_tasks(session: Session, *, horizon: date) -> list[ChasedTask]:
     """Open tasks whose reminders can fall now: due by ``horizon`` (overdue included),
     open-ended or recurring. The cost follows what is due, not the size of the ledger."""
-    return _chased(
-        session,
-        or_(
-            col(Task.due) <= horizon,
-            col(Task.due_kind) == "continuous",
-            col(Task.recurrence).is_not(None),
-        ),
+    # One index search per branch (ix_task_status_due, _due_kind, _recurrence): written as
+    # one OR, SQLite reads every open task through ix_task_status and PostgreSQL scans them.
+    branches = (
+        col(Task.due) <= horizon,
+        col(Task.due_kind) == "continuous",
+        col(Task.recurrence).is_not(None),
     )
+    return _with_people(session, union(*(_chased(branch) for branch in branches)))
 
 
 def chased_tasks_by_id(session: Session, ids: Sequence[int]) -> list[ChasedTask]:
     """These tasks, if they are still chased."""
-    return _chased(session, col(Task.id).in_(list(ids)))
+    return _with_people(session, _chased(col(Task.id).in_(list(ids))))
 
 
-def _chased(session: Session, where: ColumnElement[bool]) -> list[ChasedTask]:
-    rows = session.exec(select(Task).where(col(Task.status).in_(CHASED_STATUSES), where)).all()
+def _chased(
+    where: ColumnElement[bool],
+) -> Select[int | None, str | None, date | None, str, str | None, str]:
+    """The columns the policy reads, of the chased tasks that match ``where``."""
+    return select_columns(
+        col(Task.id),
+        col(Task.number),
+        col(Task.due),
+        col(Task.due_kind),
+        col(Task.recurrence),
+        col(Task.status),
+    ).where(col(Task.status).in_(CHASED_STATUSES), where)
+
+
+def _with_people(session: Session, tasks: SelectBase) -> list[ChasedTask]:
+    """The tasks a query finds, in id order, each with its leaders in their order."""
+    # Joined in the database: an IN list of thousands of ids costs more than the search.
+    found = tasks.subquery()
+    rows = session.connection().execute(
+        select_columns(found, col(TaskLeader.person_id))
+        .outerjoin(TaskLeader, col(TaskLeader.task_id) == found.c.id)
+        .order_by(found.c.id, col(TaskLeader.position))
+    )
+    fields: dict[int, tuple[str | None, date | None, str, str | None, str]] = {}
     people: dict[int, list[int]] = {}
-    ids = [task.id for task in rows if task.id is not None]
-    for start in range(0, len(ids), 5000):
-        links = session.exec(
-            select(TaskLeader.task_id, TaskLeader.person_id)
-            .where(col(TaskLeader.task_id).in_(ids[start : start + 5000]))
-            .order_by(col(TaskLeader.task_id), col(TaskLeader.position))
-        )
-        for task_id, person_id in links:
-            people.setdefault(task_id, []).append(person_id)
+    for id_, number, due, due_kind, recurrence, status, person_id in rows:
+        fields.setdefault(id_, (number, due, due_kind, recurrence, status))
+        leaders = people.setdefault(id_, [])
+        if person_id is not None:
+            leaders.append(person_id)
     return [
-        ChasedTask(
-            id=task.id,
-            number=task.number,
-            due=task.due,
-            due_kind=task.due_kind,
-            recurrence=task.recurrence,
-            status=task.status,
-            people=tuple(people.get(task.id, ())),
-        )
-        for task in rows
-        if task.id is not None
+        ChasedTask(id_, number, due, due_kind, recurrence, status, tuple(people[id_]))
+        for id_, (number, due, due_kind, recurrence, status) in fields.items()
     ]
 
 
@@ -217,29 +227,38 @@ def claim(
     another sweep (here or in another process) claimed it first."""
     try:
         with session_scope(engine) as session:
-            delivery = Delivery(person_id=person_id, kind=kind, day=day, ref=ref, claimed_at=now)
-            session.add(delivery)
-            session.flush()
-            assert delivery.id is not None
-            for stage in stages:
-                session.add(
-                    Reminder(
-                        task_id=stage.task_id,
-                        person_id=person_id,
-                        kind=stage.kind,
-                        day=stage.day,
-                        created_at=now,
-                        delivery_id=delivery.id,
-                    )
+            # Core statements: a sweep claims hundreds of digests, each in its own transaction.
+            connection = session.connection()
+            delivery_id = connection.execute(
+                insert(Delivery)
+                .values(person_id=person_id, kind=kind, day=day, ref=ref, claimed_at=now)
+                .returning(col(Delivery.id))
+            ).scalar_one()
+            assert delivery_id is not None
+            if stages:
+                connection.execute(
+                    insert(Reminder),
+                    [
+                        {
+                            "task_id": stage.task_id,
+                            "person_id": person_id,
+                            "kind": stage.kind,
+                            "day": stage.day,
+                            "created_at": now,
+                            "delivery_id": delivery_id,
+                        }
+                        for stage in stages
+                    ],
                 )
-            session.flush()
-            for reminder_id in repeats:
-                session.execute(
+            if repeats:
+                connection.execute(
                     update(Reminder)
-                    .where(col(Reminder.id) == reminder_id, col(Reminder.repeated_in_id).is_(None))
-                    .values(repeated_in_id=delivery.id)
+                    .where(
+                        col(Reminder.id).in_(list(repeats)), col(Reminder.repeated_in_id).is_(None)
+                    )
+                    .values(repeated_in_id=delivery_id)
                 )
-            return delivery.id
+            return delivery_id
     except IntegrityError:
         return None
 
@@ -301,19 +320,22 @@ def record_outcome(
     error: str | None = None,
 ) -> None:
     """What became of a claimed delivery; an unreachable person is marked so."""
+    outcome: dict[str, object] = {"status": status, "error": error}
+    if status == DeliveryStatus.sent:
+        outcome.update(sent_at=now, chat_id=chat_id, message_id=message_id)
     with session_scope(engine) as session:
-        delivery = session.get(Delivery, delivery_id)
-        assert delivery is not None
-        delivery.status = status
-        delivery.error = error
-        if status == DeliveryStatus.sent:
-            delivery.sent_at, delivery.chat_id, delivery.message_id = now, chat_id, message_id
-        session.add(delivery)
+        connection = session.connection()
+        result = connection.execute(
+            update(Delivery).where(col(Delivery.id) == delivery_id).values(outcome)
+        )
+        assert result.rowcount == 1, f"no delivery {delivery_id}"
         if status == DeliveryStatus.unreachable:
-            person = session.get(Person, delivery.person_id)
-            if person is not None:
-                person.reachable = False
-                session.add(person)
+            whose = select(Delivery.person_id).where(col(Delivery.id) == delivery_id)
+            connection.execute(
+                update(Person)
+                .where(col(Person.id) == whose.scalar_subquery())
+                .values(reachable=False)
+            )
 
 
 def delivery_of(session: Session, *, delivery_id: int) -> Delivery | None:

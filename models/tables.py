@@ -107,6 +107,11 @@ class Task(SQLModel, table=True):
         # Lists run in this order (soonest first, then the document's order): with the index
         # a page is read in order and stops early, instead of sorting every tie on the date.
         Index("ix_task_due_order", "due", "plan_id", "seq"),
+        # The sweep looks for open tasks due soon, open-ended or recurring: one index search
+        # each (models.reminders.chased_tasks), not a read of every open task.
+        Index("ix_task_status_due", "status", "due"),
+        Index("ix_task_status_due_kind", "status", "due_kind"),
+        Index("ix_task_status_recurrence", "status", "recurrence"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -122,7 +127,7 @@ class Task(SQLModel, table=True):
     due_kind: str = Field(default="unknown", max_length=16)
     recurrence: str | None = Field(default=None, max_length=16)
     start: date | None = None
-    status: str = Field(default=TaskStatus.open, max_length=16, index=True)  # a TaskStatus
+    status: str = Field(default=TaskStatus.open, max_length=16)  # a TaskStatus
     created_at: datetime = Field(sa_column=_utc())
     updated_at: datetime = Field(sa_column=_utc())
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Literal
 
 from nlu.calendar import WorkCalendar, add_months, month_end
@@ -64,6 +65,9 @@ class Chase:
     workdays: int = 0  # before: working days left; overdue: working days late
 
 
+# A sweep asks the same few spans (today to each deadline) for thousands of tasks; a
+# WorkCalendar is immutable, so a span's count holds for as long as its calendar lives.
+@lru_cache(maxsize=4096)
 def workdays_after(calendar: WorkCalendar, start: date, end: date) -> int:
     """The working days in (start, end]: after ``start``, up to and including ``end``."""
     count, day = 0, start

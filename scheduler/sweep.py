@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
@@ -30,7 +30,7 @@ from ledger.digest import DigestItem, digest_buttons, digest_text
 from ledger.render import esc
 from models.calendar_days import calendar_days
 from models.db import session_scope
-from models.queries import tasks_in_view
+from models.queries import TaskView, task_views
 from models.reminders import (
     Carried,
     ChasedTask,
@@ -50,7 +50,7 @@ from models.reminders import (
     snoozed,
     stale_claims,
 )
-from models.tables import DeliveryStatus, Task
+from models.tables import DeliveryStatus
 from nlu.calendar import WorkCalendar
 from nlu.i18n import translator
 from scheduler.policy import (
@@ -235,7 +235,7 @@ def _markup(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
 
 
 def render(
-    session: Session,
+    views: Mapping[int, TaskView],
     items: Sequence[PlannedItem],
     *,
     delivery_id: int,
@@ -243,10 +243,8 @@ def render(
     calendar: WorkCalendar,
     language: str,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """A digest's text and buttons, in the person's language."""
+    """A digest's text and buttons, in the person's language (``views``: its tasks, by id)."""
     _ = translator(language)
-    tasks = [session.get(Task, item.task_id) for item in items]
-    views = {view.task.id: view for view in tasks_in_view(session, [t for t in tasks if t])}
     shown = [
         DigestItem(views[item.task_id], item.chase.kind, _workdays(item.chase, today, calendar))
         for item in items
@@ -262,6 +260,7 @@ async def _deliver(
     delivery_id: int,
     items: Sequence[PlannedItem],
     *,
+    views: Mapping[int, TaskView],
     now: datetime,
     today: date,
     calendar: WorkCalendar,
@@ -269,15 +268,14 @@ async def _deliver(
     report: SweepReport,
 ) -> None:
     assert recipient.chat_id is not None
-    with session_scope(engine) as session:
-        text, markup = render(
-            session,
-            items,
-            delivery_id=delivery_id,
-            today=today,
-            calendar=calendar,
-            language=recipient.language or default_language,
-        )
+    text, markup = render(
+        views,
+        items,
+        delivery_id=delivery_id,
+        today=today,
+        calendar=calendar,
+        language=recipient.language or default_language,
+    )
     outcome = await sender.send(recipient.chat_id, text, markup=markup)
     settle(engine, outcome, delivery_id=delivery_id, recipient=recipient, now=now, report=report)
 
@@ -390,6 +388,9 @@ async def sweep(
         )
         if claimed is not None:  # else: today's digest went out already, here or elsewhere
             jobs.append((person, claimed, items))
+    with session_scope(engine) as session:
+        # Every digest's tasks at once: a few queries per digest cost more than sending it.
+        views = task_views(session, ids=(item.task_id for _, _, items in jobs for item in items))
     gate = asyncio.Semaphore(CONCURRENT_SENDS)
 
     async def deliver(person: Recipient, delivery_id: int, items: list[PlannedItem]) -> None:
@@ -400,6 +401,7 @@ async def sweep(
                 person,
                 delivery_id,
                 items,
+                views=views,
                 now=now,
                 today=today,
                 calendar=calendar,
