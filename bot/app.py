@@ -25,7 +25,7 @@ from telegram.request import BaseRequest
 
 from bot.reminders_command import reminder_policy
 from bot.settings import Settings
-from handlers import admin, onboarding, reminders, todos
+from handlers import admin, onboarding, preferences, reminders, todos
 from handlers.common import (
     ADDRESSED_TO_ME,
     NUDGE_DATA,
@@ -58,6 +58,7 @@ COMMANDS = (
     ("overdue", N_("overdue tasks")),
     ("task", N_("one task in full, e.g. /task 12")),
     ("search", N_("find tasks by topic, e.g. /search 大篷车")),
+    ("settings", N_("when reminders come, a pause while away")),
     ("lang", N_("language / 语言")),
     ("help", N_("what I can do")),
 )
@@ -112,6 +113,7 @@ def build_application(
         default_language=settings.default_language,
         admin_telegram_ids=frozenset(settings.admin_telegram_ids),
         nudge=nudge_now,
+        reminder_hours=settings.reminder_window,
     )
     _register(application)
     _schedule(application, settings)
@@ -153,6 +155,8 @@ def _register(application: BotApplication) -> None:
             CallbackQueryHandler(todos.page_pressed, pattern=todos.PAGE_DATA),
             CallbackQueryHandler(reminders.reminder_pressed, pattern=REMINDER_DATA),
             _command("nudge", admin.nudge_command),
+            _command("settings", preferences.settings_command),
+            CallbackQueryHandler(preferences.settings_pressed, pattern=preferences.SETTINGS_DATA),
             CallbackQueryHandler(admin.nudge_pressed, pattern=NUDGE_DATA),
             MessageHandler(
                 NEW_MESSAGES & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_ME,

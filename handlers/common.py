@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -55,10 +55,13 @@ class Services:
     # 一键催办: remind a task's leaders now, on behalf of an admin (task id, admin's person id)
     # -> each leader's name and what became of the message. Wired by bot.app to the scheduler.
     nudge: Callable[[int, int], Awaitable[list[tuple[str, str]]]] | None = None
+    reminder_hours: tuple[time, time] = (time(9, 0), time(18, 0))  # office hours, office time
 
     def today(self) -> date:
         return self.now().astimezone(self.zone).date()
 
+
+LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
 
 # 一键催办, on the task view for admins (handlers.admin answers it).
 NUDGE_DATA = r"^ng:"

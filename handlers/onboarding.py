@@ -6,6 +6,7 @@ from sqlmodel import Session
 from telegram import Update
 
 from handlers.common import (
+    LANGUAGE_NAMES,
     NOOP,
     Asker,
     Context,
@@ -36,7 +37,6 @@ from models.tables import Person, Role
 from nlu.i18n import LANGUAGES, N_, Translate, language_for, translator
 
 LANGUAGE_DATA = r"^lang:"
-LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
 
 ROLE_NAMES: dict[str, str] = {
     Role.admin: N_("office clerk (admin)"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import ColumnElement, Engine, Select, SelectBase, insert, or_, union, update
 from sqlalchemy import select as select_columns  # sqlmodel's select types up to 4 columns
@@ -53,6 +53,11 @@ class Recipient:
     chat_id: int | None
     language: str | None
     reachable: bool
+    remind_at: time | None = None  # their own time for digests; None: the office's
+    paused_until: date | None = None  # on leave up to and including this day
+
+    def paused(self, today: date) -> bool:
+        return self.paused_until is not None and today <= self.paused_until
 
 
 @dataclass(frozen=True)
@@ -196,6 +201,8 @@ def recipients(session: Session, *, ids: Iterable[int]) -> dict[int, Recipient]:
                 person.telegram_chat_id,
                 person.language,
                 person.reachable,
+                person.remind_at,
+                person.paused_until,
             )
     return found
 

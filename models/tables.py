@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from sqlalchemy import (
@@ -71,6 +71,15 @@ class Person(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=16)
     reachable: bool = True  # false once Telegram says the chat is gone (blocked the bot)
     created_at: datetime = Field(sa_column=_utc())
+    remind_at: time | None = None  # when their digests come; None: the office's time
+    paused_until: date | None = None  # on leave: no reminders up to and including this day
+
+
+class OfficeSetting(SQLModel, table=True):
+    """An office-wide default an admin sets in chat (e.g. remind_at = 09:00)."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=200)
 
 
 class Invite(SQLModel, table=True):

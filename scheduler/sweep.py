@@ -30,6 +30,7 @@ from ledger.digest import DigestItem, digest_buttons, digest_text
 from ledger.render import esc
 from models.calendar_days import calendar_days
 from models.db import session_scope
+from models.preferences import office_remind_at
 from models.queries import TaskView, task_views
 from models.reminders import (
     Carried,
@@ -366,12 +367,15 @@ async def sweep(
     with session_scope(engine) as session:
         digests = due_digests(session, today=today, calendar=calendar, policy=policy)
         people = recipients(session, ids=digests)
+        office_time = office_remind_at(session) or window.start
     for person_id, items in sorted(digests.items()):
         person = people.get(person_id)
         if person is None or person.chat_id is None or not person.reachable:
             if person is not None:
                 report.skipped.append(person.name)
             continue
+        if person.paused(today) or local.time() < (person.remind_at or office_time):
+            continue  # on leave, or not their time yet: what is due waits, and is not lost
         claimed = claim(
             engine,
             person_id=person_id,

@@ -238,7 +238,11 @@ async def send_weekly(
         for person_id, delivery_id in interrupted
         if reclaim(engine, delivery_id=delivery_id, before=stale, now=now)
     }
-    wanted = [person for person in people if person.id not in done or person.id in resend]
+    wanted = [
+        person
+        for person in people
+        if (person.id not in done or person.id in resend) and not person.paused(today)
+    ]
     if not wanted:
         return report
     since = now - timedelta(days=SILENT_DAYS)
