@@ -365,3 +365,49 @@ async def test_only_an_admin_may_nudge(bot: Harness) -> None:
     assert all("一键催办" not in b["text"] for c in digests(view) for b in c.buttons)
     forged = await bot.forge(bot.users["郑昌盛"], digests(view)[-1], "ng:1")
     assert "只有督办员" in text_of(forged)
+
+
+async def test_a_429_storm_delays_the_digests_but_loses_none(database_url: str) -> None:
+    async with running_bot(database_url) as bot:  # Telegram's own pace this time
+        chats = [zheng(bot)] + [
+            int(bot.person(name, language="zh_CN")["id"]) for name in ("陈汉平", "李麟", "李义词")
+        ]
+        for chat in chats:
+            bot.api.flood(chat, retry_after=1, times=2)
+        calls = await sweep_at(bot, "2025-12-22 09:00")
+        refused = [c for c in calls if c.error and c.error.startswith("Too Many Requests")]
+        assert len(refused) == 2 * len(chats)
+        assert sorted(c.params["chat_id"] for c in digests(calls)) == sorted(chats)
+        with session_scope(bot.engine) as session:
+            assert {d.status for d in session.exec(select(Delivery))} == {"sent"}
+
+
+async def test_the_turn_of_2026_into_2027_counts_the_new_years_holiday(bot: Harness) -> None:
+    chat = zheng(bot)
+    with session_scope(bot.engine) as session:
+        for task in session.exec(select(Task)):
+            task.status = "done"  # only the task below is open
+            session.add(task)
+        task = session.exec(select(Task).where(Task.number == "1")).one()
+        task.status, task.due = "open", date(2027, 1, 8)
+        session.add(task)
+    sent = []
+    for day in ("2026-12-28", "2026-12-29", "2026-12-30", "2026-12-31", "2027-01-01"):
+        for moment in (f"{day} 09:00",):
+            if digests(await sweep_at(bot, moment), chat):
+                sent.append(day)
+    for day in ("2027-01-04", "2027-01-05", "2027-01-06", "2027-01-07", "2027-01-08"):
+        if digests(await sweep_at(bot, f"{day} 09:00"), chat):
+            sent.append(day)
+    # The first sweep owes the 14-day stage (the engine starts on 12-28); 7 working days before
+    # 2027-01-08 is 2026-12-29, as 1 January 2027 is a holiday; a repeat comes the next working
+    # day; 3 days before is 5 January, 1 day before the 7th.
+    assert sent == [
+        "2026-12-28",
+        "2026-12-29",
+        "2026-12-30",
+        "2027-01-05",
+        "2027-01-06",
+        "2027-01-07",
+        "2027-01-08",
+    ]
