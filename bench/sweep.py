@@ -49,7 +49,7 @@ from models.db import make_engine, session_scope, upgrade
 from models.queries import insert_tasks
 from models.tables import Delivery, DeliveryStatus, Person, Plan, Reminder, Role, TaskLeader
 from nlu.calendar import WorkCalendar
-from scheduler.policy import Deadline, reminder_horizon, stage
+from scheduler.policy import Deadline, escalation, reminder_horizon, stage
 from scheduler.sender import Limits, TelegramSender
 from scheduler.sweep import DEFAULT_POLICY, DIGEST, due_digests, stage_key, sweep
 
@@ -168,6 +168,9 @@ def _build(engine: Engine, size: int) -> None:
                 chase = stage(Deadline(*deadline), TODAY, calendar, DEFAULT_POLICY)
                 assert chase is not None and chase.due is not None
                 sent.setdefault(lead, []).append((task_id, stage_key(chase), chase.due))
+                late = escalation(Deadline(*deadline), TODAY, calendar, DEFAULT_POLICY)
+                if late is not None and late.due is not None:  # escalated already, too
+                    sent[lead].append((task_id, stage_key(late), late.due))
             elif n % 3 == 0:  # some tasks have a second leader
                 second = rng.choice(people)
                 if second != lead:
