@@ -8,11 +8,22 @@ so the same code holds on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import ColumnElement, Engine, Select, SelectBase, insert, or_, union, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Select,
+    SelectBase,
+    insert,
+    or_,
+    union,
+    update,
+)
 from sqlalchemy import select as select_columns  # sqlmodel's select types up to 4 columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -219,8 +230,20 @@ class NewStage:
     day: date
 
 
+@contextmanager
+def _atomic(db: Engine | Connection) -> Iterator[Connection]:
+    """One transaction on an engine's connection, or on a connection a sweep holds for all its
+    writes (sparing each a checkout and its ping)."""
+    if isinstance(db, Connection):
+        with db.begin():
+            yield db
+    else:
+        with db.begin() as connection:
+            yield connection
+
+
 def claim(
-    engine: Engine,
+    db: Engine | Connection,
     *,
     person_id: int,
     kind: str,
@@ -233,9 +256,8 @@ def claim(
     """Claim a delivery and the stages it carries, in one transaction; its id, or None when
     another sweep (here or in another process) claimed it first."""
     try:
-        with session_scope(engine) as session:
-            # Core statements: a sweep claims hundreds of digests, each in its own transaction.
-            connection = session.connection()
+        # Core statements: a sweep claims hundreds of digests, each in its own transaction.
+        with _atomic(db) as connection:
             delivery_id = connection.execute(
                 insert(Delivery)
                 .values(person_id=person_id, kind=kind, day=day, ref=ref, claimed_at=now)
@@ -317,7 +339,7 @@ def delivery_stages(session: Session, *, delivery_id: int) -> list[Reminder]:
 
 
 def record_outcome(
-    engine: Engine,
+    db: Engine | Connection,
     *,
     delivery_id: int,
     status: DeliveryStatus,
@@ -330,8 +352,7 @@ def record_outcome(
     outcome: dict[str, object] = {"status": status, "error": error}
     if status == DeliveryStatus.sent:
         outcome.update(sent_at=now, chat_id=chat_id, message_id=message_id)
-    with session_scope(engine) as session:
-        connection = session.connection()
+    with _atomic(db) as connection:
         result = connection.execute(
             update(Delivery).where(col(Delivery.id) == delivery_id).values(outcome)
         )

@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -255,7 +255,7 @@ def render(
 
 
 async def _deliver(
-    engine: Engine,
+    db: Engine | Connection,
     sender: Sender,
     recipient: Recipient,
     delivery_id: int,
@@ -278,11 +278,11 @@ async def _deliver(
         language=recipient.language or default_language,
     )
     outcome = await sender.send(recipient.chat_id, text, markup=markup)
-    settle(engine, outcome, delivery_id=delivery_id, recipient=recipient, now=now, report=report)
+    settle(db, outcome, delivery_id=delivery_id, recipient=recipient, now=now, report=report)
 
 
 def settle(
-    engine: Engine,
+    db: Engine | Connection,
     outcome: Outcome,
     *,
     delivery_id: int,
@@ -294,7 +294,7 @@ def settle(
     name = recipient.name
     if isinstance(outcome, Sent):
         record_outcome(
-            engine,
+            db,
             delivery_id=delivery_id,
             status=DeliveryStatus.sent,
             now=now,
@@ -304,7 +304,7 @@ def settle(
         report.sent.append((name, delivery_id))
     elif isinstance(outcome, Unreachable):
         record_outcome(
-            engine,
+            db,
             delivery_id=delivery_id,
             status=DeliveryStatus.unreachable,
             now=now,
@@ -315,7 +315,7 @@ def settle(
     else:
         assert isinstance(outcome, Failed)
         record_outcome(
-            engine,
+            db,
             delivery_id=delivery_id,
             status=DeliveryStatus.failed,
             now=now,
@@ -368,52 +368,60 @@ async def sweep(
         digests = due_digests(session, today=today, calendar=calendar, policy=policy)
         people = recipients(session, ids=digests)
         office_time = office_remind_at(session) or window.start
-    for person_id, items in sorted(digests.items()):
-        person = people.get(person_id)
-        if person is None or person.chat_id is None or not person.reachable:
-            if person is not None:
-                report.skipped.append(person.name)
-            continue
-        if person.paused(today) or local.time() < (person.remind_at or office_time):
-            continue  # on leave, or not their time yet: what is due waits, and is not lost
-        claimed = claim(
-            engine,
-            person_id=person_id,
-            kind=DIGEST,
-            day=today,
-            now=now,
-            stages=[
-                NewStage(item.task_id, key, item.chase.due)
-                for item in items
-                if item.chase.due is not None
-                for key in item.stages
-            ],
-            repeats=[item.carried_id for item in items if item.carried_id is not None],
-        )
-        if claimed is not None:  # else: today's digest went out already, here or elsewhere
-            jobs.append((person, claimed, items))
-    with session_scope(engine) as session:
-        # Every digest's tasks at once: a few queries per digest cost more than sending it.
-        views = task_views(session, ids=(item.task_id for _, _, items in jobs for item in items))
-    gate = asyncio.Semaphore(CONCURRENT_SENDS)
-
-    async def deliver(person: Recipient, delivery_id: int, items: list[PlannedItem]) -> None:
-        async with gate:
-            await _deliver(
-                engine,
-                sender,
-                person,
-                delivery_id,
-                items,
-                views=views,
+    # One connection for the sweep's claims and outcomes: hundreds of short transactions, each
+    # otherwise paying a pool checkout and its liveness ping.
+    writes = engine.connect()
+    try:
+        for person_id, items in sorted(digests.items()):
+            person = people.get(person_id)
+            if person is None or person.chat_id is None or not person.reachable:
+                if person is not None:
+                    report.skipped.append(person.name)
+                continue
+            if person.paused(today) or local.time() < (person.remind_at or office_time):
+                continue  # on leave, or not their time yet: what is due waits, and is not lost
+            claimed = claim(
+                writes,
+                person_id=person_id,
+                kind=DIGEST,
+                day=today,
                 now=now,
-                today=today,
-                calendar=calendar,
-                default_language=default_language,
-                report=report,
+                stages=[
+                    NewStage(item.task_id, key, item.chase.due)
+                    for item in items
+                    if item.chase.due is not None
+                    for key in item.stages
+                ],
+                repeats=[item.carried_id for item in items if item.carried_id is not None],
             )
+            if claimed is not None:  # else: today's digest went out already, here or elsewhere
+                jobs.append((person, claimed, items))
+        with session_scope(engine) as session:
+            # Every digest's tasks at once: a few queries per digest cost more than sending it.
+            views = task_views(
+                session, ids=(item.task_id for _, _, items in jobs for item in items)
+            )
+        gate = asyncio.Semaphore(CONCURRENT_SENDS)
 
-    await asyncio.gather(*(deliver(*job) for job in jobs))
+        async def deliver(person: Recipient, delivery_id: int, items: list[PlannedItem]) -> None:
+            async with gate:
+                await _deliver(
+                    writes,
+                    sender,
+                    person,
+                    delivery_id,
+                    items,
+                    views=views,
+                    now=now,
+                    today=today,
+                    calendar=calendar,
+                    default_language=default_language,
+                    report=report,
+                )
+
+        await asyncio.gather(*(deliver(*job) for job in jobs))
+    finally:
+        writes.close()
     if report.lost:
         await tell_office(engine, sender, report.lost, now=now, today=today, lang=default_language)
     if report.sent or report.failed or report.unreachable:
