@@ -80,13 +80,17 @@ def _buttons(asker: Asker, svc: Services, _: Translate) -> list[list[tuple[str, 
     return rows
 
 
-def _window_refusal(at: time, svc: Services, _: Translate) -> str | None:
+def _office_time(value: str, svc: Services, _: Translate) -> time | Reply:
+    """A time within office hours, or the reply that refuses it."""
+    try:
+        at = time.fromisoformat(value)
+    except ValueError:
+        return Reply(_(USAGE))
     start, end = svc.reminder_hours
     if start <= at < end:
-        return None
-    return _("Reminders go out during office hours, {start}–{end}: choose a time in them.").format(
-        start=_hhmm(start), end=_hhmm(end)
-    )
+        return at
+    refusal = _("Reminders go out during office hours, {start}–{end}: choose a time in them.")
+    return Reply(refusal.format(start=_hhmm(start), end=_hhmm(end)))
 
 
 def _shown(session: Session, asker: Asker, svc: Services, before: str = "") -> Reply:
@@ -101,13 +105,9 @@ def _change(session: Session, asker: Asker, svc: Services, args: list[str]) -> R
     what, value = [*args, "", ""][:2]
     person_id = asker.id
     if what in ("time", "时间"):
-        try:
-            at = time.fromisoformat(value)
-        except ValueError:
-            return Reply(_(USAGE))
-        refusal = _window_refusal(at, svc, _)
-        if refusal:
-            return Reply(refusal)
+        at = _office_time(value, svc, _)
+        if isinstance(at, Reply):
+            return at
         set_remind_at(session, person_id=person_id, at=at)
         asker.person.remind_at = at
         return _shown(session, asker, svc, _("Done: reminders at {time}.").format(time=_hhmm(at)))
@@ -129,13 +129,10 @@ def _change(session: Session, asker: Asker, svc: Services, args: list[str]) -> R
     if what in ("office", "单位"):
         if not asker.is_admin:
             return Reply(_("Only the office clerk (an admin) can set the office's time."))
-        try:
-            at = time.fromisoformat(value)
-        except ValueError:
-            return Reply(_(USAGE))
-        refusal = _window_refusal(at, svc, _)
-        if refusal:
-            return Reply(refusal)
+        office = _office_time(value, svc, _)
+        if isinstance(office, Reply):
+            return office
+        at = office
         set_office_remind_at(session, at=at)
         done = _("Done: the office's reminders at {time}.").format(time=_hhmm(at))
         return _shown(session, asker, svc, done)

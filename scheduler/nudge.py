@@ -19,11 +19,10 @@ from ledger.digest import ACKNOWLEDGE, VIEW, ReminderPress
 from ledger.render import esc, number_label, task_line
 from models.db import session_scope
 from models.queries import record_event, tasks_in_view
-from models.reminders import claim, recipients, record_outcome, task_leader_ids
-from models.tables import DeliveryStatus, Person, Task
+from models.reminders import claim, recipients, task_leader_ids
+from models.tables import Person, Task
 from nlu.i18n import N_, translator
-from scheduler.sender import Sent, Unreachable
-from scheduler.sweep import Sender
+from scheduler.sweep import Sender, SweepReport, settle
 
 NUDGE = "nudge"
 NUDGED = "task.nudged"  # AuditEvent.action; detail: the leaders' names
@@ -98,25 +97,8 @@ async def nudge(
             ]
         )
         outcome = await sender.send(leader.chat_id, text, markup=markup)
-        if isinstance(outcome, Sent):
-            record_outcome(
-                engine,
-                delivery_id=claimed,
-                status=DeliveryStatus.sent,
-                now=now,
-                chat_id=outcome.chat_id,
-                message_id=outcome.message_id,
-            )
-            results.append(Nudged(leader.name, "sent"))
-        else:
-            status = (
-                DeliveryStatus.unreachable
-                if isinstance(outcome, Unreachable)
-                else DeliveryStatus.failed
-            )
-            record_outcome(
-                engine, delivery_id=claimed, status=status, now=now, error=outcome.reason
-            )
-            unreachable = isinstance(outcome, Unreachable)
-            results.append(Nudged(leader.name, "unreachable" if unreachable else "failed"))
+        report = SweepReport()
+        settle(engine, outcome, delivery_id=claimed, recipient=leader, now=now, report=report)
+        result: Result = "sent" if report.sent else "unreachable" if report.lost else "failed"
+        results.append(Nudged(leader.name, result))
     return results

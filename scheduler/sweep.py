@@ -63,7 +63,7 @@ from scheduler.policy import (
     stage,
     workdays_after,
 )
-from scheduler.sender import Failed, Outcome, Sent, Unreachable
+from scheduler.sender import Outcome, Sent, Unreachable
 
 log = logging.getLogger(__name__)
 
@@ -291,7 +291,6 @@ def settle(
     report: SweepReport,
 ) -> None:
     """Record what became of a claimed delivery, in the ledger and in the run's report."""
-    name = recipient.name
     if isinstance(outcome, Sent):
         record_outcome(
             db,
@@ -301,27 +300,16 @@ def settle(
             chat_id=outcome.chat_id,
             message_id=outcome.message_id,
         )
-        report.sent.append((name, delivery_id))
-    elif isinstance(outcome, Unreachable):
-        record_outcome(
-            db,
-            delivery_id=delivery_id,
-            status=DeliveryStatus.unreachable,
-            now=now,
-            error=outcome.reason,
-        )
+        report.sent.append((recipient.name, delivery_id))
+        return
+    lost = isinstance(outcome, Unreachable)
+    status = DeliveryStatus.unreachable if lost else DeliveryStatus.failed
+    record_outcome(db, delivery_id=delivery_id, status=status, now=now, error=outcome.reason)
+    if lost:
         report.unreachable.append(recipient.name)
         report.lost.append((recipient, outcome.reason))
     else:
-        assert isinstance(outcome, Failed)
-        record_outcome(
-            db,
-            delivery_id=delivery_id,
-            status=DeliveryStatus.failed,
-            now=now,
-            error=outcome.reason,
-        )
-        report.failed.append((name, outcome.reason))
+        report.failed.append((recipient.name, outcome.reason))
 
 
 async def sweep(
@@ -470,15 +458,8 @@ async def tell_office(
             ).format(name=esc(person.name), reason=esc(reason))
             assert admin.chat_id is not None
             outcome = await sender.send(admin.chat_id, text)
-            status = DeliveryStatus.sent if isinstance(outcome, Sent) else DeliveryStatus.failed
-            record_outcome(
-                engine,
-                delivery_id=claimed,
-                status=status,
-                now=now,
-                chat_id=outcome.chat_id if isinstance(outcome, Sent) else None,
-                message_id=outcome.message_id if isinstance(outcome, Sent) else None,
-                error=None if isinstance(outcome, Sent) else outcome.reason,
+            settle(
+                engine, outcome, delivery_id=claimed, recipient=admin, now=now, report=SweepReport()
             )
 
 
