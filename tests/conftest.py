@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from bot.cli import main
 from models.db import make_engine, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,3 +117,18 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
+
+
+def run(*argv: str) -> tuple[int, str]:
+    """`python -m bot ARGV` in process: its exit code and what it printed."""
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+@pytest.fixture
+def ledger(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A migrated ledger the command line uses (DATABASE_URL), speaking English."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DEFAULT_LANGUAGE", "en")
+    return database_url

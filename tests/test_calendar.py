@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -14,7 +13,6 @@ import time_machine
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from bot.cli import main
 from models.calendar_days import (
     calendar_days,
     set_calendar_day,
@@ -34,7 +32,7 @@ from nlu.calendar import (
     week_window,
 )
 from nlu.deadline import parse_deadline
-from tests.conftest import NOW
+from tests.conftest import NOW, run
 
 
 def day(text: str) -> date:
@@ -296,19 +294,6 @@ def test_the_stored_days_are_read_from_a_database_that_has_them(
 
 
 # --- python -m bot calendar -----------------------------------------------------------------
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(argv), out=out)
-    return code, out.getvalue()
-
-
-@pytest.fixture
-def ledger(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("DEFAULT_LANGUAGE", "en")
-    return database_url
 
 
 def test_calendar_show_2027_gives_the_computed_holidays_and_how_to_enter_tiaoxiu(

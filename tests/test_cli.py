@@ -12,23 +12,9 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from bot.cli import main
 from models.db import head_revision, session_scope
 from models.tables import AuditEvent, Plan, Task
-from tests.conftest import ROOT, SEED_004
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(argv), out=out)
-    return code, out.getvalue()
-
-
-@pytest.fixture
-def ledger(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("DEFAULT_LANGUAGE", "en")
-    return database_url
+from tests.conftest import ROOT, SEED_004, run
 
 
 def counts(engine: Engine) -> tuple[int, int, int]:
