@@ -336,6 +336,14 @@ def _start_afresh(url: str) -> None:
             Path(database + suffix).unlink(missing_ok=True)
 
 
+def _add_demo_people(settings: Settings, *, now: datetime) -> None:
+    from ledger.demo import add_demo_people
+    from models.db import ledger_engine, session_scope
+
+    with ledger_engine(settings.database_url) as engine, session_scope(engine) as session:
+        add_demo_people(session, now=now)
+
+
 def cmd_console(
     args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate, *, demo: bool
 ) -> int:
@@ -347,7 +355,9 @@ def cmd_console(
         today = today or DEMO_TODAY
         settings = settings.model_copy(update={"database_url": DEMO_DATABASE})
         _start_afresh(DEMO_DATABASE)  # a sandbox: what the last demo sent is not remembered
-        _import(DEMO_DOCUMENT, settings, now=datetime.combine(today, time(12), settings.zone))
+        moment = datetime.combine(today, time(12), settings.zone)
+        _import(DEMO_DOCUMENT, settings, now=moment)
+        _add_demo_people(settings, now=moment)
         out.write(
             _("No TELEGRAM_BOT_TOKEN is set: the demo ledger is in {url}.").format(
                 url=settings.database_url

@@ -181,33 +181,94 @@ class Target(SQLModel, table=True):
     achieved: float = 0
 
 
+class ReportStatus(StrEnum):
+    recorded = "recorded"  # progress: counted at once
+    submitted = "submitted"  # a completion waiting for the lead leader's review (办结审核)
+    accepted = "accepted"  # the completion was approved: the task is done
+    returned = "returned"  # the completion was sent back with a reason
+
+
 class ProgressReport(SQLModel, table=True):
+    """What someone reported on a task: progress (an amount, a percent, words) or completion."""
+
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(sa_column=_fk("task.id"))
     person_id: int | None = Field(
         default=None, sa_column=_fk("person.id", nullable=True, cascade=False)
     )
     text: str = Field(sa_column=Column(Text, nullable=False))
-    value: float | None = None
+    value: float | None = None  # the amount achieved so far, against ``target_id``
+    target_id: int | None = Field(
+        default=None, sa_column=_fk("target.id", nullable=True, cascade=False)
+    )
+    percent: float | None = None  # how far along the task is, 0-100, when said so
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Telegram files sent with the report: [{"kind": "photo"|"document", "file_id": …, "name"}]
+    attachments: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
     completes: bool = False  # the reporter says the task is done (goes to review)
-    status: str = Field(default="submitted", max_length=16)  # submitted|accepted|returned
+    status: str = Field(default=ReportStatus.recorded, max_length=16)  # a ReportStatus
     created_at: datetime = Field(sa_column=_utc())
+    reviewed_by_id: int | None = Field(
+        default=None, sa_column=_fk("person.id", nullable=True, cascade=False)
+    )
+    reviewed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    review_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class ExtensionStatus(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
 
 
 class ExtensionRequest(SQLModel, table=True):
+    """延期申请: a new deadline asked for; the lead leader approves (maybe another date) or not."""
+
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(sa_column=_fk("task.id"))
     person_id: int | None = Field(
         default=None, sa_column=_fk("person.id", nullable=True, cascade=False)
     )
     requested_due: date
+    previous_due: date | None = None  # the deadline when asked
+    late: bool = False  # asked after the deadline had passed (超时)
     reason: str = Field(sa_column=Column(Text, nullable=False))
-    status: str = Field(default="pending", max_length=16)  # pending|approved|rejected
+    status: str = Field(default=ExtensionStatus.pending, max_length=16)  # an ExtensionStatus
     created_at: datetime = Field(sa_column=_utc())
     decided_by_id: int | None = Field(
         default=None, sa_column=_fk("person.id", nullable=True, cascade=False)
     )
     decided_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    granted_due: date | None = None  # the deadline approved (may differ from the one asked)
+    decision_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class TaskAlias(SQLModel, table=True):
+    """A phrase the office uses for a task (大篷车 -> task 15), learnt when someone picks it."""
+
+    __table_args__ = (UniqueConstraint("phrase", "task_id", name="uq_alias_phrase_task"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    phrase: str = Field(max_length=100, index=True)  # normalised as nlu reads messages
+    task_id: int = Field(sa_column=_fk("task.id"))
+    created_by_id: int | None = Field(
+        default=None, sa_column=_fk("person.id", nullable=True, cascade=False)
+    )
+    created_at: datetime = Field(sa_column=_utc())
+
+
+class ChatState(SQLModel, table=True):
+    """The bot's conversation state, kept across restarts (bot.persistence).
+
+    ``kind`` is "conversation" (``name`` the handler's, ``key`` its JSON key) or "user"
+    (``key`` the Telegram user id); ``value`` is JSON.
+    """
+
+    kind: str = Field(primary_key=True, max_length=16)
+    name: str = Field(primary_key=True, max_length=64)
+    key: str = Field(primary_key=True, max_length=200)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(sa_column=_utc())
 
 
 class DeliveryStatus(StrEnum):
