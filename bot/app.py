@@ -23,9 +23,10 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.persistence import WRITE_THROUGH_GROUP, LedgerPersistence, write_through_handler
 from bot.reminders_command import reminder_policy
 from bot.settings import Settings
-from handlers import admin, onboarding, preferences, reminders, todos
+from handlers import admin, onboarding, preferences, reminders, reports, todos
 from handlers.common import (
     ADDRESSED_TO_ME,
     NUDGE_DATA,
@@ -90,9 +91,11 @@ def build_application(
     builder = builder.base_url(base_url).base_file_url(base_file_url)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    application: BotApplication = builder.build()
     engine = make_engine(settings.database_url)
     clock = now or (lambda: datetime.now(UTC))
+    # Conversations (a report half written) live in the ledger: a restart loses none of them.
+    builder = builder.persistence(LedgerPersistence(engine, now=clock, idle_timeout=reports.IDLE))
+    application: BotApplication = builder.build()
 
     async def nudge_now(task_id: int, by: int) -> list[tuple[str, str]]:
         results = await nudge(
@@ -140,6 +143,11 @@ def _register(application: BotApplication) -> None:
     """Every chat feature's handlers; the order matters only for the catch-alls at the end."""
     application.add_handlers(
         [
+            # First: while someone is writing a report, their messages belong to it.
+            reports.report_conversation(),
+            reports.decide_conversation(),
+            CallbackQueryHandler(reports.stale_pressed, pattern=reports.STEP_DATA),
+            _command("cancel", reports.nothing_to_cancel),
             _command("start", onboarding.start),
             _command("help", onboarding.help_command),
             _command("lang", onboarding.language_command),
@@ -153,6 +161,7 @@ def _register(application: BotApplication) -> None:
             _command(["dept", "department"], todos.department_command),
             _command("leader", todos.leader_command),
             CallbackQueryHandler(todos.page_pressed, pattern=todos.PAGE_DATA),
+            CallbackQueryHandler(todos.task_pressed, pattern=todos.TASK_DATA),
             CallbackQueryHandler(reminders.reminder_pressed, pattern=REMINDER_DATA),
             _command("nudge", admin.nudge_command),
             _command("settings", preferences.settings_command),
@@ -169,6 +178,8 @@ def _register(application: BotApplication) -> None:
             CallbackQueryHandler(onboarding.stale_button),
         ]
     )
+    # Last: what each update changed in a conversation is stored as soon as it is handled.
+    application.add_handler(write_through_handler(), group=WRITE_THROUGH_GROUP)
     application.add_error_handler(on_error)
 
 

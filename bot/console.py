@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import warnings
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -177,6 +178,8 @@ async def run_console(
     Lines come from ``read`` (default: standard input). ``interactive`` prompts before each
     line; otherwise each line read is echoed instead, so a transcript reads well.
     """
+    # The console runs no JobQueue, so an idle report does not time out here (PTB says so).
+    warnings.filterwarnings("ignore", message="Ignoring `conversation_timeout`")
     api = FakeBotAPI(username="duban_console_bot")
     clock = ConsoleClock(now() if now is not None else None)
     application = build_application(settings, request=FakeRequest(api), now=clock)

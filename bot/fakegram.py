@@ -426,6 +426,41 @@ class FakeBotAPI:
         self.messages[(chat["id"], message["message_id"])] = message
         return {"update_id": next(self._ids), "message": message}
 
+    def file_update(
+        self, sender: JSON, file_id: str, *, kind: str = "photo", caption: str | None = None
+    ) -> JSON:
+        """An Update carrying a photo (or a document) from ``sender`` in their private chat."""
+        chat = private_chat(sender)
+        self.chats[chat["id"]] = chat
+        message: JSON = {
+            "message_id": next(self._ids),
+            "date": int(self.clock()),
+            "chat": chat,
+            "from": sender,
+        }
+        unique = f"u-{file_id}"
+        if kind == "photo":
+            message["photo"] = [
+                {
+                    "file_id": f"{file_id}-small",
+                    "file_unique_id": unique + "s",
+                    "width": 90,
+                    "height": 60,
+                },
+                {"file_id": file_id, "file_unique_id": unique, "width": 1280, "height": 853},
+            ]
+        else:
+            message["document"] = {
+                "file_id": file_id,
+                "file_unique_id": unique,
+                "file_name": "report.pdf",
+                "mime_type": "application/pdf",
+            }
+        if caption is not None:
+            message["caption"] = caption
+        self.messages[(chat["id"], message["message_id"])] = message
+        return {"update_id": next(self._ids), "message": message}
+
     def callback_update(self, sender: JSON, message: JSON, data: str) -> JSON:
         """An Update for ``sender`` pressing a button with ``data`` under ``message``."""
         return {
@@ -490,6 +525,12 @@ class FakeTelegram:
     async def send(self, sender: JSON, text: str, *, chat: JSON | None = None) -> list[Call]:
         """``sender`` writes ``text``; the calls the bot made in reply."""
         return await self.process(self.api.message_update(sender, text, chat=chat))
+
+    async def send_photo(
+        self, sender: JSON, file_id: str, *, caption: str | None = None, kind: str = "photo"
+    ) -> list[Call]:
+        """``sender`` sends a photo (or, with kind="document", a file); the bot's calls."""
+        return await self.process(self.api.file_update(sender, file_id, kind=kind, caption=caption))
 
     async def press(self, sender: JSON, message: JSON, button: str | int) -> list[Call]:
         """``sender`` presses a button of ``message`` (by its label or its index)."""

@@ -59,7 +59,7 @@ from models.chat_state import (
     delete_chat_states_before,
     put_chat_state,
 )
-from models.db import session_scope
+from models.db import session_scope, upgrade
 
 log = logging.getLogger(__name__)
 
@@ -107,9 +107,15 @@ class LedgerPersistence(BasePersistence[Data, Data, Data]):
         # One database call at a time: PTB hands over a run's writes all at once, and SQLite
         # would otherwise make the threads wait on each other's write lock.
         self._one_at_a_time = asyncio.Lock()
+        self._schema_ready = False
 
     async def _in_thread(self, work: Callable[[], T]) -> T:
         async with self._one_at_a_time:
+            if not self._schema_ready:
+                # PTB reads the persistence in initialize(), before post_init brings the
+                # schema up to date: a first start on an empty database needs it now.
+                await asyncio.to_thread(upgrade, self.engine)
+                self._schema_ready = True
             return await asyncio.to_thread(work)
 
     # --- conversations ------------------------------------------------------------------------

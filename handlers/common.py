@@ -80,6 +80,14 @@ def nudge_button(task_id: int, _: Translate) -> Button:
     return _(NUDGE_BUTTON), f"ng:{task_id}"
 
 
+REPORT_BUTTON = N_("Report progress")
+
+
+def report_button(task_id: int, _: Translate) -> Button:
+    """报告进度 under a task or a digest: starts the report flow (handlers.reports)."""
+    return _(REPORT_BUTTON), f"rp:t:{task_id}"
+
+
 def services(context: Context) -> Services:
     found = context.bot_data[SERVICES_KEY]
     assert isinstance(found, Services)

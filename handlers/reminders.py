@@ -7,8 +7,6 @@ tasks back on the next working day, or on the first working day of next week.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from sqlmodel import Session
 from telegram import Update
 
@@ -19,7 +17,7 @@ from models.access import task_by_id
 from models.calendar_days import calendar_days
 from models.people import task_history
 from models.reminders import acknowledge, delivery_of, snooze
-from nlu.calendar import WorkCalendar, monday
+from nlu.calendar import WorkCalendar, snoozed_until
 from nlu.i18n import N_
 
 NOT_YOURS = N_("These reminders were sent to someone else.")
@@ -27,12 +25,6 @@ NO_LONGER_WORKS = N_("This button no longer works.")
 ACKNOWLEDGED = N_("Noted. I won't repeat these reminders.")
 SNOOZED = N_("I'll remind you again on {day}.")
 CANNOT_SEE = N_("You may not see this task.")
-
-
-def snoozed_until(calendar: WorkCalendar, today: date, *, week: bool) -> date:
-    """The next working day, or the first working day of next week."""
-    start = monday(today) + timedelta(weeks=1) if week else today + timedelta(days=1)
-    return calendar.next_workday(start)
 
 
 async def reminder_pressed(update: Update, context: Context) -> None:

@@ -31,10 +31,12 @@ from handlers.common import (
     keyboard,
     nudge_button,
     page_buttons,
+    report_button,
     without_mention,
 )
 from ledger import render
 from ledger.render import esc
+from ledger.understanding import Understood, understand_message
 from models.access import (
     Page,
     due_tasks,
@@ -42,13 +44,20 @@ from models.access import (
     my_tasks,
     overdue_tasks,
     search_tasks,
+    status_counts,
+    task_by_id,
     task_by_number,
     tasks_of_department,
     tasks_of_leader,
 )
+from models.calendar_days import calendar_days
 from models.people import note_private_chat, task_history
+from models.queries import TaskView
+from models.reminders import latest_digest, snooze
+from models.reports import last_report as last_reports
+from models.reports import may_report, remember_alias
 from models.tables import Person, TaskStatus
-from nlu.calendar import period_window
+from nlu.calendar import WorkCalendar, period_window, snoozed_until
 from nlu.i18n import N_, Translate
 from nlu.intents import (
     Intent,
@@ -89,13 +98,50 @@ def _todo(session: Session, person: Person, arg: str, today: date, offset: int) 
     return my_tasks(session, person=person, limit=PAGE_SIZE, offset=offset)
 
 
-def _due(session: Session, person: Person, period: str, today: date, offset: int) -> Page:
+def _whose(arg: str) -> tuple[str, str | None, str | None]:
+    """A list argument "period|d:学会部" or "|l:李麟" -> (period, department, leader)."""
+    head, _sep, who = arg.partition("|")
+    kind, _colon, name = who.partition(":")
+    return head, (name if kind == "d" else None), (name if kind == "l" else None)
+
+
+def _due(session: Session, person: Person, arg: str, today: date, offset: int) -> Page:
+    period, department, leader = _whose(arg)
     start, end = period_window(period, today)
-    return due_tasks(session, person=person, start=start, end=end, limit=PAGE_SIZE, offset=offset)
+    return due_tasks(
+        session,
+        person=person,
+        start=start,
+        end=end,
+        limit=PAGE_SIZE,
+        offset=offset,
+        department=department,
+        leader=leader,
+    )
 
 
 def _overdue(session: Session, person: Person, arg: str, today: date, offset: int) -> Page:
-    return overdue_tasks(session, person=person, today=today, limit=PAGE_SIZE, offset=offset)
+    _period, department, leader = _whose(arg)
+    return overdue_tasks(
+        session,
+        person=person,
+        today=today,
+        limit=PAGE_SIZE,
+        offset=offset,
+        department=department,
+        leader=leader,
+    )
+
+
+def _titled(title: Callable[[str, date, Translate], str]) -> Callable[[str, date, Translate], str]:
+    """A list's title, followed by the department or leader it is narrowed to."""
+
+    def titled(arg: str, today: date, _: Translate) -> str:
+        period, department, leader = _whose(arg)
+        name = department or leader
+        return title(period, today, _) + (f" · {name}" if name else "")
+
+    return titled
 
 
 def _search(session: Session, person: Person, words: str, today: date, offset: int) -> Page:
@@ -128,9 +174,12 @@ class ListKind:
 TODO, DUE, OVERDUE, SEARCH, DEPARTMENT, LEADER = "todo", "due", "overdue", "search", "dept", "lead"
 LISTS: dict[str, ListKind] = {
     TODO: ListKind("todo", _todo, lambda arg, today, _: render.todo_title(_), render.NOTHING_OPEN),
-    DUE: ListKind("due", _due, render.due_title, render.NOTHING_DUE),
+    DUE: ListKind("due", _due, _titled(render.due_title), render.NOTHING_DUE),
     OVERDUE: ListKind(
-        "overdue", _overdue, lambda arg, today, _: render.overdue_title(_), render.NOTHING_OVERDUE
+        "overdue",
+        _overdue,
+        _titled(lambda arg, today, _: render.overdue_title(_)),
+        render.NOTHING_OVERDUE,
     ),
     SEARCH: ListKind(
         "search",
@@ -241,13 +290,7 @@ def _answer(
         if view is None:
             text = _("I can't find a task numbered {number} that you may see.")
             return Reply(text.format(number=esc(want)))
-        assert view.task.id is not None
-        history = task_history(session, task_id=view.task.id)
-        text = render.task_in_full(view, history, today=today, zone=svc.zone, _=_)
-        open_task = view.task.status not in (TaskStatus.done, TaskStatus.cancelled)
-        if asker.is_admin and open_task and view.leaders:
-            return Reply(text, keyboard([[nudge_button(view.task.id, _)]]))
-        return Reply(text)
+        return _task_view(session, asker, svc, view)
     if LISTS[want.kind].overseers_only and not asker.sees_others:
         return Reply(_(ONLY_OVERSEERS))
     found = fetch(session, asker, want, today, 0)
@@ -363,12 +406,186 @@ async def text_message(update: Update, context: Context) -> None:
     def respond(session: Session, asker: Asker, svc: Services) -> Reply:
         if private:
             note_private_chat(session, person_id=asker.id, chat_id=chat.id)
-        intent = _read(session, without_mention(message))
-        if intent.kind == "help":
-            return Reply(help_text(asker.person, asker.translate))
-        return _answer(session, context, asker, _request(intent), svc)
+        return _understood(session, context, asker, svc, without_mention(message))
 
     await answer(update, context, respond)
+
+
+NOT_UNDERSTOOD = N_(
+    "I didn't understand that, and nothing was recorded. Try 我的待办, 本周到期, 第12项, "
+    "a report such as 第5项办完了, or /help."
+)
+REPORT_IN_PRIVATE = N_(
+    "Reports, completions and extensions are made in a private chat with me. "
+    "Nothing was recorded here."
+)
+WHICH_TASK = N_("Which task do you mean?")
+TASK_DATA = r"^tv:\d+(?::.*)?$"
+
+
+def _understood(
+    session: Session, context: Context, asker: Asker, svc: Services, text: str
+) -> Reply:
+    """Whatever a message asks, answered for ``asker``; reports are the report flow's."""
+    _ = asker.translate
+    today = svc.today()
+    understood = understand_message(session, person=asker.person, text=text, today=today)
+    reading, kind = understood.reading, understood.intent
+    if kind == "help":
+        return Reply(help_text(asker.person, _))
+    if kind == "other":
+        return Reply(esc(_social(reading.social, asker, _)))
+    if kind in ("progress", "done", "extend"):
+        return Reply(esc(_(REPORT_IN_PRIVATE)))
+    if kind == "snooze":
+        return _snooze(session, asker, svc, week="下周" in reading.text)
+    if kind == "stats":
+        return _stats(session, asker, today)
+    if reading.unread:
+        text = _(
+            "I can't tell what “{words}” means here, so I won't answer only part of the "
+            "question. Try 逾期的, 学会部逾期的 or 李麟本月到期的."
+        )
+        return Reply(esc(text.format(words=reading.unread)))
+    if kind in ("task", "question"):
+        return _one_task(session, context, asker, svc, understood)
+    if kind in ("due", "overdue") and (reading.department or reading.leader):
+        if not asker.sees_others:
+            return Reply(_(ONLY_OVERSEERS))
+        who = f"d:{reading.department}" if reading.department else f"l:{reading.leader}"
+        arg = f"{reading.period or ''}|{who}"
+        list_kind = DUE if kind == "due" else OVERDUE
+        return _answer(session, context, asker, ListRequest(list_kind, arg), svc)
+    if kind == "search" and understood.candidates:
+        return _candidates(context, asker, understood)
+    if kind == "search" and not reading.terms:
+        return Reply(esc(_(NOT_UNDERSTOOD)))
+    intent = Intent(
+        kind,  # type: ignore[arg-type]
+        period=reading.period,  # type: ignore[arg-type]
+        terms=reading.terms,
+        name=reading.department or reading.leader,
+    )
+    return _answer(session, context, asker, _request(intent), svc)
+
+
+def _social(social: str | None, asker: Asker, _: Translate) -> str:
+    if social == "thanks":
+        return _("You're welcome!")
+    if social == "greeting":
+        return _(
+            "Hello, {name}! Ask me 我的待办, 本周到期 or 第12项, or tell me how a task is going."
+        ).format(name=asker.person.name)
+    if social == "ack":
+        return _("OK.")
+    return _(NOT_UNDERSTOOD)
+
+
+def _one_task(
+    session: Session, context: Context, asker: Asker, svc: Services, understood: Understood
+) -> Reply:
+    _ = asker.translate
+    if understood.task is None:
+        if understood.candidates:
+            return _candidates(context, asker, understood)
+        if understood.missing:
+            text = _("I can't find a task numbered {number} that you may see.")
+            return Reply(text.format(number=esc("、".join(understood.missing))))
+        return Reply(esc(_(NOT_UNDERSTOOD)))
+    view = understood.task
+    aspect = understood.reading.aspect if understood.intent == "question" else None
+    if aspect is None or aspect == "content":
+        return _task_view(session, asker, svc, view)
+    return Reply(
+        render.task_answer(view, aspect, last_report(session, view), today=svc.today(), _=_)
+    )
+
+
+def last_report(session: Session, view: TaskView) -> str | None:
+    assert view.task.id is not None
+    found = last_reports(session, task_ids=[view.task.id]).get(view.task.id)
+    return found.text if found is not None else None
+
+
+def _task_view(session: Session, asker: Asker, svc: Services, view: TaskView) -> Reply:
+    _ = asker.translate
+    assert view.task.id is not None
+    history = task_history(session, task_id=view.task.id)
+    text = render.task_in_full(view, history, today=svc.today(), zone=svc.zone, _=_)
+    open_task = view.task.status not in (TaskStatus.done, TaskStatus.cancelled)
+    buttons = []
+    if open_task and may_report(session, person=asker.person, task_id=view.task.id):
+        buttons.append(report_button(view.task.id, _))
+    if asker.is_admin and open_task and view.leaders:
+        buttons.append(nudge_button(view.task.id, _))
+    return Reply(text, keyboard([buttons]))
+
+
+def _candidates(context: Context, asker: Asker, understood: Understood) -> Reply:
+    """Up to three tasks the words may mean, as buttons; the choice teaches the phrase."""
+    _ = asker.translate
+    phrase = understood.reading.topic if not understood.reading.numbers else ""
+    key = _arg_key(context, "tv", phrase, asker.id) if phrase else ""
+    rows = []
+    for view in understood.candidates:
+        label = f"{render.number_label(view, _)} {render.short_title(view, 16)}"
+        data = f"tv:{view.task.id}:{key}" if key else f"tv:{view.task.id}"
+        if len(data.encode()) > 64:
+            data = f"tv:{view.task.id}"
+        rows.append([(label, data)])
+    return Reply(esc(_(WHICH_TASK)), keyboard(rows))
+
+
+async def task_pressed(update: Update, context: Context) -> None:
+    """A candidate picked: the task in full, and the words that named it remembered."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _prefix, task_id, *rest = query.data.split(":", 2)
+
+    def respond(session: Session, asker: Asker, svc: Services) -> Reply | Notice:
+        _ = asker.translate
+        view = task_by_id(session, person=asker.person, task_id=int(task_id))
+        if view is None:
+            return Notice(_(NO_LONGER_WORKS))
+        phrase = _arg_of(context, rest[0]) if rest and rest[0] else None
+        if phrase:
+            remember_alias(
+                session, phrase=phrase, task_id=int(task_id), person_id=asker.id, now=svc.now()
+            )
+        return _task_view(session, asker, svc, view)
+
+    await answer_press(update, context, respond)
+
+
+def _snooze(session: Session, asker: Asker, svc: Services, *, week: bool) -> Reply:
+    """明天再提醒我: today's digest comes back on the next working day."""
+    _ = asker.translate
+    today = svc.today()
+    digest = latest_digest(session, person_id=asker.id, today=today)
+    if digest is None or digest.id is None:
+        return Reply(esc(_("There is no reminder from today to put off.")))
+    calendar = WorkCalendar(calendar_days(session))
+    until = snoozed_until(calendar, today, week=week)
+    snooze(session, delivery_id=digest.id, until=until)
+    return Reply(esc(_("I'll remind you again on {day}.").format(day=until.isoformat())))
+
+
+def _stats(session: Session, asker: Asker, today: date) -> Reply:
+    """完成了几项: the tasks this person may see, by status."""
+    _ = asker.translate
+    counts = status_counts(session, person=asker.person, today=today)
+    total = sum(value for key, value in counts.items() if key != "overdue")
+    done = counts.get(TaskStatus.done, 0)
+    rate = f"{done / total:.0%}" if total else "—"
+    lines = [
+        "<b>" + esc(_("Where the tasks you may see stand")) + "</b>",
+        esc(_("Total {total}, done {done} ({rate}), overdue {overdue}.")).format(
+            total=total, done=done, rate=rate, overdue=counts.get("overdue", 0)
+        ),
+    ]
+    for status in (TaskStatus.open, TaskStatus.in_progress, TaskStatus.pending_review):
+        lines.append(f"• {esc(render.status_name(status, _))}: {counts.get(status, 0)}")
+    return Reply("\n".join(lines))
 
 
 async def page_pressed(update: Update, context: Context) -> None:

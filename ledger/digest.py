@@ -24,6 +24,7 @@ ACKNOWLEDGE = N_("Got it")
 TOMORROW = N_("Remind me tomorrow")
 NEXT_WEEK = N_("Remind me next week")
 VIEW = N_("View {number}")
+REPORT = N_("Report progress")
 
 
 @dataclass(frozen=True)
@@ -112,9 +113,15 @@ def digest_text(
 def digest_buttons(
     delivery_id: int, items: Sequence[DigestItem], _: Translate
 ) -> list[list[tuple[str, str]]]:
-    """收到; 明天再提醒, 下周再提醒; 查看 for the first tasks: rows of (label, data)."""
+    """收到, 报告进度; 明天再提醒, 下周再提醒; 查看 for the first tasks: rows of (label, data).
+
+    报告进度 (rp:d:<delivery>) starts a report on one of the digest's tasks (handlers.reports).
+    """
     rows = [
-        [(_(ACKNOWLEDGE), ReminderPress("ack", delivery_id).data())],
+        [
+            (_(ACKNOWLEDGE), ReminderPress("ack", delivery_id).data()),
+            (_(REPORT), f"rp:d:{delivery_id}"),
+        ],
         [
             (_(TOMORROW), ReminderPress("snz", delivery_id, "d").data()),
             (_(NEXT_WEEK), ReminderPress("snz", delivery_id, "w").data()),

@@ -37,6 +37,17 @@ ACTION_NAMES = {
     "task.cancelled": N_("no longer in the revised task list: cancelled"),
     "task.nudged": N_("nudged {fields}"),  # detail: the leaders' names
 }
+# Reporting events (models.reports): a name in words, then the event's own detail.
+REPORT_ACTION_NAMES = {
+    "task.progress": N_("progress reported"),
+    "task.completion_submitted": N_("reported done, awaiting review"),
+    "task.completed": N_("reported done"),
+    "task.approved": N_("completion approved"),
+    "task.returned": N_("completion returned"),
+    "task.extension_requested": N_("extension asked"),
+    "task.extended": N_("deadline extended"),
+    "task.extension_declined": N_("extension declined"),
+}
 # What the import's change report and a task's history call each compared field.
 FIELD_NAMES = {
     "seq": N_("position in the list"),
@@ -166,8 +177,10 @@ def todo_title(_: Translate) -> str:
 
 
 def due_title(period: str, today: date, _: Translate) -> str:
-    """Due this week (2025-05-26 – 2025-06-01)."""
+    """Due this week (2025-05-26 – 2025-06-01); a window without a name shows its dates."""
     start, end = period_window(period, today)
+    if period not in PERIOD_NAMES:
+        return _("Due {start} – {end}").format(start=start.isoformat(), end=end.isoformat())
     return _("Due {period} ({start} – {end})").format(
         period=_(PERIOD_NAMES[period]), start=start.isoformat(), end=end.isoformat()
     )
@@ -187,6 +200,43 @@ def department_title(department: str, _: Translate) -> str:
 
 def leader_title(leader: str, _: Translate) -> str:
     return _("Open tasks led by {leader}").format(leader=leader)
+
+
+# --- a question about one task -------------------------------------------------------------
+
+
+def task_answer(
+    view: TaskView, aspect: str, last_report: str | None, *, today: date, _: Translate
+) -> str:
+    """谁负责第33项, 第3项什么时候到期, 还有几天, 第12项进展如何 …: the answer, not a search."""
+    task = view.task
+    head = f"<b>{esc(number_label(view, _))}</b> {esc(short_title(view))}"
+    if aspect == "leader":
+        names = "、".join(view.leaders) or _("no leader named")
+        body = _("Leaders: {names}").format(names=names)
+        if len(view.leaders) > 1:
+            body += " " + _("({name} leads)").format(name=view.leaders[0])
+        return f"{head}\n{esc(body)}"
+    if aspect == "department":
+        lines = [head]
+        lead = "、".join(view.lead_departments) or _("none named")
+        lines.append(esc(_("Lead departments: {names}").format(names=lead)))
+        if view.responsible:
+            names = "、".join(view.responsible)
+            lines.append(esc(_("Responsible: {names}").format(names=names)))
+        return "\n".join(lines)
+    if aspect in ("due", "days_left"):
+        return f"{head}\n{esc(_('Deadline'))}: {deadline(view, today, _)}"
+    lines = [head, f"{esc(_('Status'))}: {esc(status_name(task.status, _))}"]
+    lines += [f"• {esc(progress(target))}" for target in view.targets]
+    if aspect == "target" and not view.targets:
+        lines.append(esc(_("This task sets no quantitative target.")))
+    if aspect == "progress":
+        if last_report:
+            lines.append(esc(_("Last report: {text}").format(text=last_report)))
+        else:
+            lines.append(esc(_("No progress reported yet.")))
+    return "\n".join(lines)
 
 
 # --- one task in full -----------------------------------------------------------------------
@@ -246,7 +296,10 @@ def _event(event: AuditEvent, actor: str | None, zone: ZoneInfo, _: Translate) -
     when = event.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     who = f" · {esc(actor)}" if actor else ""
     detail = event.detail
-    if event.action in ACTION_NAMES:  # known events say what happened in words
+    if event.action in REPORT_ACTION_NAMES:
+        what = _(REPORT_ACTION_NAMES[event.action])
+        text = f" · {esc(detail[:200])}" if detail else ""
+    elif event.action in ACTION_NAMES:  # known events say what happened in words
         fields = "、".join(_(FIELD_NAMES.get(key, key)) for key in detail.split(",") if key)
         what, text = _(ACTION_NAMES[event.action]).format(fields=fields), ""
     else:

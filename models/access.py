@@ -162,24 +162,56 @@ def my_tasks(session: Session, *, person: Person, limit: int, offset: int = 0) -
     return _page(session, [mine, _is_open()], limit=limit, offset=offset)
 
 
+def _narrowed(department: str | None, leader: str | None) -> list[ColumnElement[bool]]:
+    """Where clauses keeping the tasks of one department (lead or shared) or one leader."""
+    where: list[ColumnElement[bool]] = []
+    if department is not None:
+        where.append(_of_department(department))
+    if leader is not None:
+        where.append(_of_leader(leader))
+    return where
+
+
 def due_tasks(
-    session: Session, *, person: Person, start: date, end: date, limit: int, offset: int = 0
+    session: Session,
+    *,
+    person: Person,
+    start: date,
+    end: date,
+    limit: int,
+    offset: int = 0,
+    department: str | None = None,
+    leader: str | None = None,
 ) -> Page:
-    """Open tasks ``person`` may see that fall due within [start, end]."""
+    """Open tasks ``person`` may see that fall due within [start, end]; of a department or a
+    leader when one is named (机关党委下个月到期的)."""
     where = [
         visible(session, person=person),
         _is_open(),
         col(Task.due) >= start,
         col(Task.due) <= end,
+        *_narrowed(department, leader),
     ]
     return _page(session, where, limit=limit, offset=offset)
 
 
 def overdue_tasks(
-    session: Session, *, person: Person, today: date, limit: int, offset: int = 0
+    session: Session,
+    *,
+    person: Person,
+    today: date,
+    limit: int,
+    offset: int = 0,
+    department: str | None = None,
+    leader: str | None = None,
 ) -> Page:
-    """Open tasks ``person`` may see whose deadline is before ``today``."""
-    where = [visible(session, person=person), _is_open(), col(Task.due) < today]
+    """Open tasks ``person`` may see whose deadline is before ``today`` (市科技馆逾期的)."""
+    where = [
+        visible(session, person=person),
+        _is_open(),
+        col(Task.due) < today,
+        *_narrowed(department, leader),
+    ]
     return _page(session, where, limit=limit, offset=offset)
 
 
@@ -264,6 +296,37 @@ def search_tasks(
     return _page(session, where, limit=limit, offset=offset, order=(hits.desc(), *_ORDER))
 
 
+def _of_department(name: str) -> ColumnElement[bool]:
+    return col(Task.id).in_(
+        select(TaskDepartment.task_id)
+        .join(Department, col(Department.id) == TaskDepartment.department_id)
+        .where(Department.name == name)
+    )
+
+
+def _of_leader(name: str) -> ColumnElement[bool]:
+    return col(Task.id).in_(
+        select(TaskLeader.task_id)
+        .join(Person, col(Person.id) == TaskLeader.person_id)
+        .where(Person.name == name)
+    )
+
+
+def status_counts(session: Session, *, person: Person, today: date) -> dict[str, int]:
+    """How many tasks ``person`` may see are in each status, and how many open ones are late."""
+    seen = visible(session, person=person)
+    counts = {
+        status: count
+        for status, count in session.exec(
+            select(Task.status, func.count()).where(seen).group_by(col(Task.status))
+        ).all()
+    }
+    counts["overdue"] = session.exec(
+        select(func.count()).select_from(Task).where(seen, _is_open(), col(Task.due) < today)
+    ).one()
+    return counts
+
+
 def _oversees(person: Person) -> bool:
     return person.role in (Role.leader, Role.admin)
 
@@ -274,12 +337,7 @@ def tasks_of_department(
     """Open tasks that ``department`` (its name as stored) leads or shares; leaders and admins."""
     if not _oversees(person):
         return [], 0
-    of_department = col(Task.id).in_(
-        select(TaskDepartment.task_id)
-        .join(Department, col(Department.id) == TaskDepartment.department_id)
-        .where(Department.name == department)
-    )
-    where = [visible(session, person=person), _is_open(), of_department]
+    where = [visible(session, person=person), _is_open(), _of_department(department)]
     return _page(session, where, limit=limit, offset=offset)
 
 
@@ -289,12 +347,7 @@ def tasks_of_leader(
     """Open tasks the leader named ``leader`` leads; only leaders and admins may ask."""
     if not _oversees(person):
         return [], 0
-    of_leader = col(Task.id).in_(
-        select(TaskLeader.task_id)
-        .join(Person, col(Person.id) == TaskLeader.person_id)
-        .where(Person.name == leader)
-    )
-    where = [visible(session, person=person), _is_open(), of_leader]
+    where = [visible(session, person=person), _is_open(), _of_leader(leader)]
     return _page(session, where, limit=limit, offset=offset)
 
 
@@ -308,3 +361,19 @@ def known_names(session: Session) -> tuple[list[str], list[str]]:
     departments = session.exec(select(Department.name)).all()
     # Sorted here: PostgreSQL's collation would order Chinese differently from SQLite.
     return sorted(leaders), sorted(departments)
+
+
+def visible_task_texts(session: Session, *, person: Person) -> list[tuple[int, str, str]]:
+    """(id, title, body) of every task ``person`` may see, newest plan first: the title is the
+    key work and content, the body the measures. What words naming a task are matched against.
+    """
+    rows = session.exec(
+        select(Task.id, Task.focus, Task.content, Task.measures)
+        .where(visible(session, person=person), col(Task.status) != TaskStatus.cancelled)
+        .order_by(col(Task.plan_id).desc(), col(Task.seq))
+    ).all()
+    return [
+        (task_id, " ".join(part for part in (focus, content) if part), measures or "")
+        for task_id, focus, content, measures in rows
+        if task_id is not None
+    ]

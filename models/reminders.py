@@ -370,12 +370,41 @@ def delivery_of(session: Session, *, delivery_id: int) -> Delivery | None:
     return session.get(Delivery, delivery_id)
 
 
+def delivery_task_ids(session: Session, *, delivery_id: int) -> list[int]:
+    """The tasks a delivery (a digest) reminded of, first or as a repeat, in task order."""
+    rows = session.exec(
+        select(Reminder.task_id)
+        .where(
+            or_(
+                col(Reminder.delivery_id) == delivery_id,
+                col(Reminder.repeated_in_id) == delivery_id,
+            )
+        )
+        .distinct()
+    ).all()
+    return sorted(rows)
+
+
 def acknowledge(session: Session, *, delivery_id: int, now: datetime) -> None:
     delivery = session.get(Delivery, delivery_id)
     if delivery is not None and delivery.acknowledged_at is None:
         delivery.acknowledged_at = now
         delivery.snoozed_until = None
         session.add(delivery)
+
+
+def latest_digest(session: Session, *, person_id: int, today: date) -> Delivery | None:
+    """Today's digest to this person, if one was sent: what 明天再提醒我 puts off."""
+    return session.exec(
+        select(Delivery)
+        .where(
+            Delivery.person_id == person_id,
+            Delivery.kind == "digest",
+            Delivery.day == today,
+            Delivery.status == DeliveryStatus.sent,
+        )
+        .order_by(col(Delivery.id).desc())
+    ).first()
 
 
 def snooze(session: Session, *, delivery_id: int, until: date) -> None:

@@ -35,6 +35,7 @@ from typing import Literal, Protocol
 from nlu.i18n import N_
 
 Period = Literal["today", "this_week", "next_week", "this_month", "next_month"]
+SOON_DAYS = 7  # 快到期: due within this many days
 DayKind = Literal["workday", "weekend", "holiday", "makeup"]
 DaySource = Literal["override", "official", "statutory", "default"]
 YearSource = Literal["official", "statutory", "weekends"]
@@ -103,14 +104,40 @@ def year_window(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
+def snoozed_until(calendar: WorkCalendar, today: date, *, week: bool) -> date:
+    """When put-off reminders come back: the next working day, or next week's first."""
+    start = monday(today) + timedelta(weeks=1) if week else today + timedelta(days=1)
+    return calendar.next_workday(start)
+
+
 def period_window(period: str, today: date) -> tuple[date, date]:
-    """The days (inclusive) a list of what falls due in ``period`` covers; weeks Mon..Sun."""
+    """The days (inclusive) a list of what falls due in ``period`` covers; weeks Mon..Sun.
+
+    Besides the named periods: ``tomorrow``; ``soon`` (the next 7 days); ``days:N`` (today
+    and the N days after); ``year_end`` (from today to 31 December); ``month:M`` (month M of
+    this year); ``quarter:Q`` (quarter Q of this year).
+    """
     if period == "today":
         return today, today
+    if period == "tomorrow":
+        return today + timedelta(days=1), today + timedelta(days=1)
     if period in ("this_week", "next_week"):
         return week_window(today, 1 if period == "next_week" else 0)
     if period in ("this_month", "next_month"):
         return month_window(*shift_month(today.year, today.month, int(period == "next_month")))
+    if period == "soon":
+        return today, today + timedelta(days=SOON_DAYS)
+    if period == "year_end":
+        return today, date(today.year, 12, 31)
+    kind, _, value = period.partition(":")
+    if value.isdigit():
+        number = int(value)
+        if kind == "days" and 0 < number <= 366:
+            return today, today + timedelta(days=number)
+        if kind == "month" and 1 <= number <= 12:
+            return month_window(today.year, number)
+        if kind == "quarter" and 1 <= number <= 4:
+            return quarter_window(today.year, number)
     raise ValueError(f"unknown period: {period!r}")
 
 

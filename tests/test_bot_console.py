@@ -60,7 +60,7 @@ async def test_typed_lines_and_pressing_numbered_buttons(ledger: str) -> None:
     assert "✎ Your open tasks: 10" in out  # the page turned in place
     assert "[1] ‹   [2] 2/2" in out
     assert "No. 1 " in out and "深入贯彻落实" in out
-    assert "(Press a button by its number: /press 1 to /press 2.)" in out
+    assert "(Press a button by its number: /press 1 to /press 1.)" in out  # 报告进度
     assert "never read" not in out
 
 
@@ -117,13 +117,13 @@ async def test_tick_sends_the_days_reminders_with_buttons_that_work(ledger: str)
         "/tick 2025-12-23",
         "/tick 2025-10-01 10:00",
         "/tick 2025-12-26",
-        "/press 2",
+        "/press 3",
         "/tick 2025-12-29",
         "/tick someday",
     )
     first, ack, day_after, holiday, tier, snooze, back, usage = out.split("郑昌盛> ")[1:]
     assert "Reminders for 2025-12-22: 10 of your tasks need attention" in first
-    assert "7 working days left" in first and "[1] Got it   [2] Remind me tomorrow" in first
+    assert "7 working days left" in first and "[1] Got it   [2] Report progress" in first
     assert "Noted. I won't repeat these reminders." in ack
     assert "2025-12-23 09:00: nothing to send." in day_after  # acknowledged: no repeat
     assert "2025-10-01 10:00: nothing to send." in holiday  # National Day

@@ -193,7 +193,8 @@ async def test_a_task_in_full(bot: Harness, question: str) -> None:
     assert "Lead departments 办公室、机关党委" in text
     assert "Leaders 陈汉平" in text
     assert "imported from the task list" in text  # its history starts at the import
-    assert not sent(calls)[-1].buttons
+    # He leads it, so he may report on it; only the clerk gets 一键催办.
+    assert [b["text"] for b in sent(calls)[-1].buttons] == ["Report progress"]
 
 
 async def test_a_task_shows_its_history(bot: Harness) -> None:
@@ -237,12 +238,20 @@ async def test_a_very_long_task_is_split_into_valid_messages(bot: Harness) -> No
 # --- search ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("question", ["/search 大篷车", "科普大篷车那个任务", "搜索 大篷车"])
+@pytest.mark.parametrize("question", ["/search 大篷车", "有关大篷车的任务", "搜索 大篷车"])
 async def test_search_finds_tasks_by_topic(bot: Harness, question: str) -> None:
     li = bot.person("李麟")
     text = text_of(await bot.say(li, question))
     assert "Open tasks about" in text
     assert "15" in numbers(text)
+
+
+@pytest.mark.parametrize("question", ["科普大篷车那个任务", "大篷车", "看下大篷车那项"])
+async def test_a_task_named_by_its_nickname_is_shown_in_full(bot: Harness, question: str) -> None:
+    li = bot.person("李麟")
+    text = text_of(await bot.say(li, question))
+    assert text.startswith("No. 15 ")
+    assert "Content" in text and "科普大篷车巡展 0/40 场" in text
 
 
 async def test_search_shows_only_what_the_asker_may_see(bot: Harness) -> None:

@@ -79,7 +79,7 @@ async def test_a_leader_gets_one_digest_on_a_tier_day_and_never_twice(bot: Harne
     assert text.startswith("2025-12-22 的提醒")
     assert "还有 7 个工作日" in text and "第1项" in text
     labels = [button["text"] for button in digest.buttons]
-    assert labels[:3] == ["收到", "明天再提醒", "下周再提醒"]
+    assert labels[:4] == ["收到", "报告进度", "明天再提醒", "下周再提醒"]
     assert any(label.startswith("查看") for label in labels)
     assert digests(await sweep_at(bot, "2025-12-22 10:01")) == []  # the same minute's twin
     assert digests(await sweep_at(bot, "2025-12-22 17:30")) == []  # one digest a day

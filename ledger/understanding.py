@@ -1,0 +1,145 @@
+"""A message read against the ledger: nlu.understand's Reading, with the task it means.
+
+Task numbers are looked up among the tasks the sender may see; words (大篷车) are matched
+first against the phrases the office taught the bot (aliases), then against those tasks' text
+(nlu.match). When words fit several tasks about equally, up to three are offered; nothing is
+guessed. The CLI's ``understand`` and the chat handlers share this one use-case.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+from models.access import known_names, task_by_id, task_by_number, visible_task_texts
+from models.queries import TaskView, task_views
+from models.reports import alias_tasks
+from models.tables import Person
+from nlu.match import TaskIndex, pick
+from nlu.understand import Reading, extended_due, relative_extension, understand
+
+# Readings that are about one task; a list question is only promoted to one when its words
+# clearly name a single task and nothing asks for a list (有哪些, 关于 …).
+_ONE_TASK = frozenset({"task", "question", "progress", "done", "extend"})
+UNIT_CHECKED = 5  # best matches checked for a target in the report's unit
+UNIT_BONUS = 0.25  # what such a target adds to a match's score
+_SINGULAR = re.compile(r"那个|那项|那条|那件|这个|这项|这条|那一项")
+_LIST_CUES = ("哪些", "有什么", "关于", "有关", "相关", "所有", "全部", "搜", "查找", "列出")
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What a message asks, and of which task, as the sender may see it."""
+
+    reading: Reading
+    intent: str
+    task: TaskView | None = None
+    candidates: list[TaskView] = field(default_factory=list)
+    missing: tuple[str, ...] = ()  # numbers named that match no task the sender may see
+    due: date | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        quantity = self.reading.quantity
+        return {
+            # A department's or a leader's list is a search by whom, to the outside.
+            "intent": "search" if self.intent in ("department", "leader") else self.intent,
+            "task": _number(self.task),
+            "candidates": [_number(view) for view in self.candidates],
+            "quantity": {"value": quantity.value, "unit": quantity.unit} if quantity else None,
+            "due": self.due.isoformat() if self.due else None,
+        }
+
+
+def _number(view: TaskView | None) -> int | str | None:
+    """A task's number as JSON: 15, or "8-10" for a merged row, or "id:<id>" unnumbered."""
+    if view is None:
+        return None
+    number = view.task.number
+    if number is None:
+        return f"id:{view.task.id}"
+    return int(number) if number.isdigit() else number
+
+
+def understand_message(session: Session, *, person: Person, text: str, today: date) -> Understood:
+    """Read ``text`` from ``person`` on ``today`` against the tasks they may see."""
+    leaders, departments = known_names(session)
+    reading = understand(text, today=today, leaders=leaders, departments=departments)
+    intent: str = reading.kind
+    task: TaskView | None = None
+    candidates: list[TaskView] = []
+    missing: list[str] = []
+    if reading.numbers:
+        found: list[TaskView] = []
+        for number in reading.numbers:
+            view = task_by_number(session, person=person, number=number)
+            if view is None:
+                missing.append(number)
+            elif all(view.task.id != seen.task.id for seen in found):
+                found.append(view)
+        if len(found) == 1 and not missing:
+            task = found[0]
+        else:
+            candidates = found
+    elif reading.topic and (reading.kind in _ONE_TASK or _names_a_task(reading)):
+        unit = reading.quantity.unit if reading.quantity else ""
+        task, candidates = _by_words(session, person, reading.topic, unit=unit)
+        if reading.kind not in _ONE_TASK:
+            if task is not None or (candidates and _SINGULAR.search(reading.text)):
+                intent = "task"  # 大篷车, 讲堂那个: one task by its nickname
+            else:
+                candidates = []
+    due = reading.due
+    if reading.kind == "extend" and due is None and task is not None:
+        days = relative_extension(reading.text)
+        if days is not None:
+            due = extended_due(task.task.due or today, days) or today + timedelta(days=days)
+    return Understood(reading, intent, task, candidates, tuple(missing), due)
+
+
+def _names_a_task(reading: Reading) -> bool:
+    """A search or an unread message that may be a task's nickname (大篷车, 讲堂那个)."""
+    if reading.kind not in ("search", "other") or reading.social is not None:
+        return False
+    return not any(cue in reading.text for cue in _LIST_CUES)
+
+
+def _by_words(
+    session: Session, person: Person, words: str, *, unit: str = ""
+) -> tuple[TaskView | None, list[TaskView]]:
+    """The task ``words`` name among those ``person`` may see, else the candidates.
+
+    A report with an amount (讲堂办了两期) favours the tasks with a target counted in that
+    unit (举办科协讲堂4期) over those that only mention the words.
+    """
+    taught = [
+        view
+        for view in (
+            task_by_id(session, person=person, task_id=task_id)
+            for task_id in alias_tasks(session, phrase=words)
+        )
+        if view is not None
+    ]
+    if len(taught) == 1:
+        return taught[0], []
+    index = TaskIndex.build(visible_task_texts(session, person=person))
+    ranked = index.rank(words)
+    if unit and len(ranked) > 1:
+        views = task_views(session, ids=[task_id for task_id, _ in ranked[:UNIT_CHECKED]])
+        ranked = sorted(
+            (
+                (task_id, score + UNIT_BONUS)
+                if task_id in views and any(t.unit == unit for t in views[task_id].targets)
+                else (task_id, score)
+                for task_id, score in ranked
+            ),
+            key=lambda item: -item[1],
+        )
+    best, offered = pick(ranked)
+    if best is not None:
+        return task_by_id(session, person=person, task_id=best), []
+    offered_views = [task_by_id(session, person=person, task_id=task_id) for task_id in offered]
+    return None, [view for view in offered_views if view is not None]
