@@ -341,9 +341,15 @@ def _start_afresh(url: str) -> None:
 def _add_demo_people(settings: Settings, *, now: datetime) -> None:
     from ledger.demo import add_demo_people
     from models.db import ledger_engine, session_scope
+    from models.people import console_user_id
+    from models.queries import people_by_name
 
     with ledger_engine(settings.database_url) as engine, session_scope(engine) as session:
         add_demo_people(session, now=now)
+        # Everyone on the demo's fake Telegram: a review request reaches the lead leader, and
+        # /as 陈汉平 sees it there.
+        for name in people_by_name(session):
+            console_user_id(session, name=name)
 
 
 def cmd_console(

@@ -35,6 +35,7 @@ from scheduler.weekly import WEEKLY_AT
 
 PRESS = "/press"
 TICK = "/tick"
+AS = "/as"
 QUIT = ("/quit", "/exit")
 SWEEP_TIME = time(9, 0)  # /tick with a day only: the start of office hours
 
@@ -73,6 +74,9 @@ class Console:
         if line.split()[0] == TICK:
             await self._tick(line.split()[1:])
             return
+        if line.split()[0] == AS:
+            self._become(" ".join(line.split()[1:]))
+            return
         self.show(await self.telegram.send(self.sender, line))
 
     async def _press(self, args: list[str]) -> None:
@@ -88,6 +92,25 @@ class Console:
         message, button = self.buttons[int(args[0]) - 1]
         current = self.telegram.api.messages[(message["chat"]["id"], message["message_id"])]
         self.show(await self.telegram.forge(self.sender, current, button["callback_data"]))
+
+    def _become(self, name: str) -> None:
+        """/as NAME: type as someone else from now on (the lead leader, to approve)."""
+        _ = self.translate
+        if not name:
+            self.out.write("  (" + _("Usage: /as NAME, e.g. /as 陈汉平") + ")\n")
+            return
+        svc = services_of(self.telegram.application)
+        with session_scope(svc.engine) as session:
+            person = person_named(session, name=name)
+            telegram_id = console_user_id(session, name=name)
+            language = (person.language if person else None) or svc.default_language
+        code = "en" if language == "en" else "zh-hans"
+        self.sender = user(telegram_id, name, language_code=code)
+        known = _("in the ledger") if person else _("not in the ledger")
+        self.out.write(
+            "  (" + _("You are now {name} ({known}).").format(name=name, known=known) + ")\n"
+        )
+        self.out.flush()
 
     async def _tick(self, args: list[str]) -> None:
         """/tick [YYYY-MM-DD [HH:MM]]: run the reminder sweep at that moment (default: now),
@@ -147,13 +170,16 @@ class Console:
 def hint(_: Translate) -> str:
     return _(
         "Try: 我的待办, 第1项, 本月到期, 逾期的, 科普大篷车那个任务, /help. "
-        "/press N presses button N; /tick 2025-12-22 sends that day's reminders; /quit ends."
+        "/press N presses button N; /as NAME types as someone else; /tick 2025-12-22 sends "
+        "that day's reminders; /quit ends."
     )
 
 
-async def _lines(read: Callable[[], str], prompt: str, out: TextIO) -> AsyncIterator[str]:
+async def _lines(
+    read: Callable[[], str], prompt: Callable[[], str], out: TextIO
+) -> AsyncIterator[str]:
     while True:
-        out.write(prompt)
+        out.write(prompt())
         out.flush()
         line = await asyncio.to_thread(read)
         if not line:  # end of input
@@ -212,12 +238,15 @@ async def run_console(
             + hint(_)
             + "\n"
         )
-        prompt = f"{as_name}> "
-        lines = _lines(read or sys.stdin.readline, prompt if interactive else "", out)
+
+        def prompt() -> str:  # who is typing: /as changes it
+            return f"{console.sender['first_name']}> "
+
+        lines = _lines(read or sys.stdin.readline, prompt if interactive else lambda: "", out)
         async for line in lines:
             if line.strip() in QUIT:
                 break
             if not interactive:  # a script or a pipe: show what was typed
-                out.write(f"{prompt}{line.strip()}\n")
+                out.write(f"{prompt()}{line.strip()}\n")
             await console.say(line)
     return 0

@@ -349,6 +349,8 @@ def _from_message(session: Session, asker: Asker, svc: Services, text: str) -> S
             draft.due = ""
         else:
             draft.due = understood.due.isoformat()
+    if understood.task is None and not understood.candidates and understood.elsewhere:
+        return Step(Reply(_not_yours(understood.elsewhere, _)))
     if understood.missing and not understood.candidates:
         number = "、".join(understood.missing)
         text = _("I can't find a task numbered {number} that you may see.")

@@ -15,7 +15,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from models.access import known_names, task_by_id, task_by_number, visible_task_texts
+from models.access import (
+    known_names,
+    ledger_version,
+    task_by_id,
+    task_by_number,
+    task_texts,
+    visible_among,
+)
 from models.queries import TaskView, task_views
 from models.reports import alias_tasks
 from models.tables import Person
@@ -41,6 +48,8 @@ class Understood:
     candidates: list[TaskView] = field(default_factory=list)
     missing: tuple[str, ...] = ()  # numbers named that match no task the sender may see
     due: date | None = None
+    # The task the words name when it is not one the sender may see: said, never acted on.
+    elsewhere: TaskView | None = None
 
     def as_json(self) -> dict[str, Any]:
         quantity = self.reading.quantity
@@ -66,12 +75,14 @@ def _number(view: TaskView | None) -> int | str | None:
 
 def understand_message(session: Session, *, person: Person, text: str, today: date) -> Understood:
     """Read ``text`` from ``person`` on ``today`` against the tasks they may see."""
-    leaders, departments = known_names(session)
+    ledger = _cached(session)
+    leaders, departments = ledger.names
     reading = understand(text, today=today, leaders=leaders, departments=departments)
     intent: str = reading.kind
     task: TaskView | None = None
     candidates: list[TaskView] = []
     missing: list[str] = []
+    elsewhere: TaskView | None = None
     if reading.numbers:
         found: list[TaskView] = []
         for number in reading.numbers:
@@ -86,7 +97,7 @@ def understand_message(session: Session, *, person: Person, text: str, today: da
             candidates = found
     elif reading.topic and (reading.kind in _ONE_TASK or _names_a_task(reading)):
         unit = reading.quantity.unit if reading.quantity else ""
-        task, candidates = _by_words(session, person, reading.topic, unit=unit)
+        task, candidates, elsewhere = _by_words(session, ledger, person, reading.topic, unit=unit)
         if reading.kind not in _ONE_TASK:
             if task is not None or (candidates and _SINGULAR.search(reading.text)):
                 intent = "task"  # 大篷车, 讲堂那个: one task by its nickname
@@ -97,7 +108,31 @@ def understand_message(session: Session, *, person: Person, text: str, today: da
         days = relative_extension(reading.text)
         if days is not None:
             due = extended_due(task.task.due or today, days) or today + timedelta(days=days)
-    return Understood(reading, intent, task, candidates, tuple(missing), due)
+    return Understood(reading, intent, task, candidates, tuple(missing), due, elsewhere)
+
+
+@dataclass(frozen=True)
+class _Ledger:
+    """What every message is read against, built once per ledger version."""
+
+    names: tuple[list[str], list[str]]  # (leaders, departments)
+    index: TaskIndex  # every task's words; who may see which is checked per message
+
+
+_CACHE: dict[tuple[object, ...], _Ledger] = {}
+_CACHE_SIZE = 8  # databases (an office has one; tests have many)
+
+
+def _cached(session: Session) -> _Ledger:
+    """The names and the task index of this ledger as it is now; rebuilt when it changes."""
+    key = (str(session.get_bind().engine.url), *ledger_version(session))
+    found = _CACHE.get(key)
+    if found is None:
+        found = _Ledger(known_names(session), TaskIndex.build(task_texts(session)))
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = found
+    return found
 
 
 def _names_a_task(reading: Reading) -> bool:
@@ -108,9 +143,10 @@ def _names_a_task(reading: Reading) -> bool:
 
 
 def _by_words(
-    session: Session, person: Person, words: str, *, unit: str = ""
-) -> tuple[TaskView | None, list[TaskView]]:
-    """The task ``words`` name among those ``person`` may see, else the candidates.
+    session: Session, ledger: _Ledger, person: Person, words: str, *, unit: str = ""
+) -> tuple[TaskView | None, list[TaskView], TaskView | None]:
+    """The task ``words`` name among those ``person`` may see, else the candidates; and, when
+    they see none, the one task the words clearly name elsewhere in the ledger.
 
     A report with an amount (讲堂办了两期) favours the tasks with a target counted in that
     unit (举办科协讲堂4期) over those that only mention the words.
@@ -124,9 +160,14 @@ def _by_words(
         if view is not None
     ]
     if len(taught) == 1:
-        return taught[0], []
-    index = TaskIndex.build(visible_task_texts(session, person=person))
-    ranked = index.rank(words)
+        return taught[0], [], None
+    everywhere = ledger.index.rank(words)
+    seen = visible_among(session, person=person, ids=[task_id for task_id, _ in everywhere])
+    ranked = [(task_id, score) for task_id, score in everywhere if task_id in seen]
+    if not ranked:
+        best_anywhere, _offered = pick(everywhere)
+        views = task_views(session, ids=[best_anywhere] if best_anywhere is not None else [])
+        return None, [], views.get(best_anywhere) if best_anywhere is not None else None
     if unit and len(ranked) > 1:
         views = task_views(session, ids=[task_id for task_id, _ in ranked[:UNIT_CHECKED]])
         ranked = sorted(
@@ -140,6 +181,6 @@ def _by_words(
         )
     best, offered = pick(ranked)
     if best is not None:
-        return task_by_id(session, person=person, task_id=best), []
+        return task_by_id(session, person=person, task_id=best), [], None
     offered_views = [task_by_id(session, person=person, task_id=task_id) for task_id in offered]
-    return None, [view for view in offered_views if view is not None]
+    return None, [view for view in offered_views if view is not None], None

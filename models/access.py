@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, false, func, or_, true
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -363,13 +364,12 @@ def known_names(session: Session) -> tuple[list[str], list[str]]:
     return sorted(leaders), sorted(departments)
 
 
-def visible_task_texts(session: Session, *, person: Person) -> list[tuple[int, str, str]]:
-    """(id, title, body) of every task ``person`` may see, newest plan first: the title is the
-    key work and content, the body the measures. What words naming a task are matched against.
-    """
+def task_texts(session: Session) -> list[tuple[int, str, str]]:
+    """(id, title, body) of every task not cancelled, newest plan first: the title is the key
+    work and content, the body the measures. What words naming a task are matched against."""
     rows = session.exec(
         select(Task.id, Task.focus, Task.content, Task.measures)
-        .where(visible(session, person=person), col(Task.status) != TaskStatus.cancelled)
+        .where(col(Task.status) != TaskStatus.cancelled)
         .order_by(col(Task.plan_id).desc(), col(Task.seq))
     ).all()
     return [
@@ -377,3 +377,34 @@ def visible_task_texts(session: Session, *, person: Person) -> list[tuple[int, s
         for task_id, focus, content, measures in rows
         if task_id is not None
     ]
+
+
+def visible_among(session: Session, *, person: Person, ids: Sequence[int]) -> set[int]:
+    """Which of these tasks ``person`` may see."""
+    if not ids:
+        return set()
+    found = session.exec(
+        select(Task.id).where(col(Task.id).in_(ids), visible(session, person=person))
+    ).all()
+    return {task_id for task_id in found if task_id is not None}
+
+
+def ledger_version(session: Session) -> tuple[object, ...]:
+    """What changes whenever the tasks, people or departments do, in one cheap statement:
+    counts, the newest change and the plans' document hashes. Caches of names and task text
+    key on it (with the database), so they never outlive what they were built from."""
+    parts = [
+        select(func.count()).select_from(Task),
+        select(func.max(Task.updated_at)),
+        select(func.max(Task.id)),
+        select(func.count()).select_from(Person),
+        select(func.max(Person.id)),
+        select(func.count()).select_from(Department),
+        select(func.count()).select_from(Plan),
+        select(func.max(Plan.updated_at)),
+        select(func.max(Plan.source_hash)),
+    ]
+    row = session.execute(
+        sa_select(*(part.scalar_subquery() for part in parts))  # type: ignore[attr-defined]
+    ).one()
+    return tuple(row)

@@ -133,8 +133,13 @@ async def test_cancel_ends_a_report_anywhere_and_records_nothing(bot: Harness) -
 async def test_someone_elses_task_is_refused_and_nothing_is_recorded(bot: Harness) -> None:
     zhang = bot.person("张伟", department="学会部")
     calls = await bot.say(zhang, "第15项跑了25场")
-    assert "Nothing was recorded" in text_of(calls) or "can't find" in text_of(calls)
+    assert "can't find a task numbered 15 that you may see" in text_of(calls)
+    wang = bot.person("王芳", department="普及部（中心）")
+    calls = await bot.say(wang, "科普大篷车已经跑了25场")  # 15 is 市科技馆's, not hers
+    assert "No. 15" in text_of(calls) and "belongs to 市科技馆" in text_of(calls)
+    assert "Nothing was recorded" in text_of(calls)
     assert reports(bot) == []
+    assert achieved(bot, "15", "科普大篷车巡展") == 0
 
 
 # --- completion review ---------------------------------------------------------------------
