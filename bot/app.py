@@ -59,6 +59,8 @@ COMMANDS = (
     ("overdue", N_("overdue tasks")),
     ("task", N_("one task in full, e.g. /task 12")),
     ("search", N_("find tasks by topic, e.g. /search 大篷车")),
+    ("report", N_("report progress, completion or an extension")),
+    ("cancel", N_("stop the report being written")),
     ("settings", N_("when reminders come, a pause while away")),
     ("lang", N_("language / 语言")),
     ("help", N_("what I can do")),

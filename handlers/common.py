@@ -240,6 +240,8 @@ def help_text(person: Person, _: Translate) -> str:
         _("• 逾期的 or /overdue: tasks past their deadline"),
         _("• 第12项 or /task 12: one task in full"),
         _("• 科普大篷车那个任务 or /search 大篷车: find tasks by topic"),
+        _("• 谁负责第33项, 第3项什么时候到期, 第12项进展如何: a question about one task"),
+        _("• 大篷车已经跑了25场, 第5项办完了, 第20项推迟到明年3月 or /report: report it"),
     ]
     if person.role in (Role.admin, Role.leader):
         lines.append(_("• 学会部的任务, 郑昌盛的任务 or /dept 学会部, /leader 郑昌盛"))

@@ -74,7 +74,14 @@ from models.reports import (
     review_completion,
     submit_completion,
 )
-from models.tables import ExtensionRequest, Person, ProgressReport, ReportStatus, TaskStatus
+from models.tables import (
+    ExtensionRequest,
+    Person,
+    ProgressReport,
+    ReportStatus,
+    Target,
+    TaskStatus,
+)
 from nlu.deadline import parse_deadline
 from nlu.i18n import N_, Translate
 from nlu.quantity import read_quantity
@@ -129,6 +136,7 @@ class Draft:
     note: str = ""
     files: list[dict[str, str]] = field(default_factory=list)
     due: str = ""  # an extension's new deadline, ISO
+    target: int | None = None  # the target an amount counts towards, when the sender chose it
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -191,13 +199,34 @@ def _pick_buttons(views: list[TaskView], _: Translate) -> list[list[Button]]:
     return [*rows, [(_(CANCEL_BUTTON), "rf:no")]]
 
 
+def _target(draft: Draft, view: TaskView) -> Target | None:
+    """The target an amount counts towards: the one chosen, else the one that clearly fits."""
+    if draft.amount is None:
+        return None
+    for target in view.targets:
+        if target.id == draft.target and target.unit == draft.unit:
+            return target
+    return pick_target(view.targets, unit=draft.unit, hint_text=draft.text)
+
+
+def _unsure_targets(draft: Draft, view: TaskView) -> list[Target]:
+    """The targets in the amount's unit, when more than one might be meant and none is chosen."""
+    if draft.amount is None or _target(draft, view) is not None:
+        return []
+    same = [target for target in view.targets if target.unit == draft.unit]
+    return same if len(same) > 1 else []
+
+
 def _amount_text(draft: Draft, view: TaskView, _: Translate) -> str:
     """巡展 25/40 场 (62%), 80%, or the words."""
     if draft.amount is not None:
-        target = pick_target(view.targets, unit=draft.unit, hint_text=draft.text)
+        target = _target(draft, view)
         if target is not None:
             share = f" ({draft.amount / target.value:.0%})" if target.value else ""
             return f"{target.metric} {draft.amount:g}/{target.value:g} {target.unit}{share}"
+        if not _unsure_targets(draft, view):
+            kept = _("no target of this task counts {unit}; kept in the report's words")
+            return f"{draft.amount:g} {draft.unit} ({kept.format(unit=draft.unit)})"
         return f"{draft.amount:g} {draft.unit}"
     if draft.percent is not None:
         return f"{draft.percent:g}%"
@@ -223,6 +252,11 @@ def _summary(draft: Draft, view: TaskView, names: list[str], today: date, _: Tra
         lines.append(
             esc(_("After you confirm, {names} will review it.").format(names="、".join(names)))
         )
+    unsure = _unsure_targets(draft, view) if draft.kind == "progress" else []
+    if unsure:
+        lines += ["", esc(_("Which target does it count towards?"))]
+        rows = [[(render.progress(target), f"rf:g:{target.id}")] for target in unsure]
+        return Reply("\n".join(lines), keyboard([*rows, [(_(CANCEL_BUTTON), "rf:no")]]))
     lines += ["", esc(_("Send a note, a photo or a document to add it, or press Confirm."))]
     buttons = [
         [(_(CONFIRM_BUTTON), "rf:ok"), (_(EDIT_BUTTON), "rf:edit"), (_(CANCEL_BUTTON), "rf:no")]
@@ -370,18 +404,16 @@ def _confirm(session: Session, asker: Asker, svc: Services, draft: Draft) -> Ste
     if draft.phrase:
         remember_alias(session, phrase=draft.phrase, task_id=task_id, person_id=asker.id, now=now)
     if draft.kind == "progress":
-        target = (
-            pick_target(view.targets, unit=draft.unit, hint_text=draft.text)
-            if draft.amount is not None
-            else None
-        )
+        if _unsure_targets(draft, view):  # an old summary's Confirm: ask which target again
+            return _next(session, asker, svc, draft, view)
+        target = _target(draft, view)
         record_progress(
             session,
             task_id=task_id,
             person_id=asker.id,
             text=draft.words or draft.text,
             now=now,
-            amount=draft.amount,
+            amount=draft.amount if target is not None else None,  # no target: in the words
             target_id=target.id if target else None,
             percent=draft.percent,
             note=draft.note or None,
@@ -648,9 +680,12 @@ async def step_pressed(update: Update, context: Context) -> object:
         view = _view(session, asker, draft)
         if view is None:
             return Step(Reply(esc(_("That task is no longer there. Nothing was recorded."))))
+        if data.startswith("rf:g:"):
+            draft.target = int(data.split(":")[2])
+            return _next(session, asker, svc, draft, view)
         if data == "rf:edit":
             if draft.kind == "progress":
-                draft.amount = draft.percent = None
+                draft.amount = draft.percent = draft.target = None
                 draft.words = ""
             elif draft.kind == "extend":
                 draft.due = ""
@@ -735,6 +770,8 @@ async def note_added(update: Update, context: Context) -> object:
         view = _view(session, asker, draft) if draft else None
         if draft is None or view is None:
             return Step(Reply(esc(asker.translate(STALE))))
+        if message.text and _another_report(session, asker, svc, message.text, view):
+            return _from_message(session, asker, svc, message.text)  # this one replaces it
         if message.photo:
             largest = message.photo[-1]
             draft.files.append({"kind": "photo", "file_id": largest.file_id})
@@ -749,6 +786,17 @@ async def note_added(update: Update, context: Context) -> object:
         return _next(session, asker, svc, draft, view)
 
     return await _run(update, context, step)
+
+
+def _another_report(
+    session: Session, asker: Asker, svc: Services, text: str, view: TaskView
+) -> bool:
+    """A message at the summary that is a report on another task by number (第6项办完了)."""
+    reading = understand(text)
+    if reading.kind not in ("progress", "done", "extend") or not reading.numbers:
+        return False
+    other = task_by_number(session, person=asker.person, number=reading.numbers[0])
+    return other is not None and other.task.id != view.task.id
 
 
 async def cancel(update: Update, context: Context) -> object:

@@ -547,7 +547,10 @@ def _list(
         return Reading("task", numbers, text=normal)
     period = _period(core)
     overdue = intent.kind == "overdue" or _LATE.search(core) is not None
-    if intent.kind in ("unknown", "search", "due", "overdue") and (period or overdue):
+    named = any(name and name in core for name in (*leaders, *departments))
+    if intent.kind in ("unknown", "search", "due", "overdue") and (
+        period or overdue or (named and intent.kind == "due")
+    ):
         return _filtered(
             core, "overdue" if overdue else "due", period or intent.period, leaders, departments
         )

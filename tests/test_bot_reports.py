@@ -105,6 +105,31 @@ async def test_a_note_and_a_photo_sent_at_the_summary_are_kept_with_the_report(
     assert "photo-file-1" in report.attachments
 
 
+async def test_a_report_on_another_task_at_the_summary_replaces_the_unconfirmed_one(
+    bot: Harness,
+) -> None:
+    liu = bot.person("刘洋", department="市科技馆")
+    await bot.say(liu, "大篷车跑了25场")
+    calls = await bot.say(liu, "第16项完成了3场")
+    assert "No. 16" in text_of(calls) and "Note:" not in text_of(calls)
+    # Task 16 counts two things in 场: which one is asked, not guessed.
+    assert "Which target does it count towards?" in text_of(calls)
+    calls = await bot.press(liu, last(calls), 1)  # 在展厅内开展科普讲解及科普实验 0/12 场
+    await bot.press(liu, last(calls), "Confirm")
+    (report,) = reports(bot)
+    assert report.value == 3 and achieved(bot, "15", "科普大篷车巡展") == 0
+    assert achieved(bot, "16", "在展厅内开展科普讲解及科普实验") == 3
+
+
+async def test_an_amount_no_target_counts_is_kept_in_the_words(bot: Harness) -> None:
+    liu = bot.person("刘洋", department="市科技馆")
+    calls = await bot.say(liu, "第15项培训讲解员20名")
+    assert "no target of this task counts 名" in text_of(calls)
+    await bot.press(liu, last(calls), "Confirm")
+    (report,) = reports(bot)
+    assert report.value is None and report.text == "第15项培训讲解员20名"
+
+
 async def test_report_asks_for_the_task_and_the_amount_when_the_message_gives_neither(
     bot: Harness,
 ) -> None:

@@ -470,3 +470,64 @@ async def test_a_stranger_in_a_group_is_told_how_to_join(bot: Harness) -> None:
     text = text_of(await bot.say(stranger, f"@{BOT_USERNAME} 我的待办", chat=group()))
     assert "invitation link" in text
     assert "No." not in text
+
+
+# --- questions about one task, filters, small talk ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("谁负责第33项", "Leaders: 李义词、郑昌盛、陈汉平 (李义词 leads)"),
+        ("第33项的牵头单位是谁", "Lead departments: 组宣部"),
+        ("第3项什么时候到期", "Deadline: 2025-05-31 (5 days left)"),
+        ("第3项还有几天到期", "Deadline: 2025-05-31 (5 days left)"),
+        ("第12项进展如何", "No progress reported yet."),
+        ("第十二项要发多少篇", "0/500 篇 (0%)"),
+    ],
+)
+async def test_a_question_about_one_task_is_answered_not_searched(
+    bot: Harness, question: str, answer: str
+) -> None:
+    zhou = bot.person("周婷", role=Role.admin)
+    text = text_of(await bot.say(zhou, question))
+    assert answer in text
+    assert "Open tasks about" not in text and "History" not in text
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("组宣部逾期的", "Overdue tasks · 组宣部: 1"),
+        ("陈汉平逾期的", "Overdue tasks · 陈汉平: 1"),
+        ("市科技馆逾期的", "Overdue tasks · 市科技馆: 0"),
+        ("组宣部下个月到期的", "Due next month (2025-06-01 – 2025-06-30) · 组宣部: 2"),
+        ("6月份到期的", "Due 2025-06-01 – 2025-06-30: 2"),
+        ("快到期的", "Due 2025-05-26 – 2025-06-02: 1"),
+    ],
+)
+async def test_filters_combine(bot: Harness, question: str, title: str) -> None:
+    zhou = bot.person("周婷", role=Role.admin)
+    assert text_of(await bot.say(zhou, question)).startswith(title)
+
+
+async def test_a_filter_it_cannot_read_is_said_not_dropped(bot: Harness) -> None:
+    zhou = bot.person("周婷", role=Role.admin)
+    text = text_of(await bot.say(zhou, "火星办公厅逾期的"))
+    assert "火星办公厅" in text and "won't answer only part" in text
+
+
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [
+        ("谢谢", "You're welcome!"),
+        ("你好", "Hello, 陈汉平!"),
+        ("收到", "OK."),
+        ("明天再提醒我", "There is no reminder from today to put off."),
+        ("完成率多少", "Where the tasks you may see stand"),
+        ("今天天气不错", "nothing was recorded"),
+    ],
+)
+async def test_small_talk_snoozes_and_statistics(bot: Harness, said: str, answer: str) -> None:
+    chen = bot.person("陈汉平")
+    assert answer in text_of(await bot.say(chen, said))
