@@ -103,6 +103,8 @@ def understand_message(session: Session, *, person: Person, text: str, today: da
                 intent = "task"  # 大篷车, 讲堂那个: one task by its nickname
             else:
                 candidates = []
+    if intent == "question" and reading.aspect == "content":
+        intent = "task"  # 具体内容是啥: the task in full is the answer
     due = reading.due
     if reading.kind == "extend" and due is None and task is not None:
         days = relative_extension(reading.text)

@@ -73,9 +73,10 @@ class TaskIndex:
         # among tasks none of which is about it) must not leave a common pair (科普) to decide,
         # and the other words of a message (报名已经有) must not drown the name.
         unknown_weight = sum(self.weight.values()) / len(self.weight)
-        total = sum(self.weight[pair] for pair in known) + unknown_weight * (
-            len(wanted) - len(known)
-        )
+        # … but a long message (大篷车累计36场还差四场年底前肯定能跑完) is mostly such words:
+        # they count at most as much as the known ones, so they can halve a match, no more.
+        unknown = min(len(wanted) - len(known), len(known))
+        total = sum(self.weight[pair] for pair in known) + unknown_weight * unknown
         scored = []
         for task_id, title, body in zip(self.ids, self.titles, self.bodies, strict=True):
             held = sum(

@@ -33,9 +33,9 @@ from typing import Literal
 
 from nlu.calendar import add_months
 from nlu.deadline import parse_deadline
-from nlu.intents import Intent, read_intent
+from nlu.intents import Intent, read_intent, search_terms
 from nlu.numbers import chinese_to_number
-from nlu.quantity import Quantity, read_quantities
+from nlu.quantity import Quantity, read_quantities, read_quantity
 
 Kind = Literal[
     "todo",
@@ -93,6 +93,9 @@ _TYPOS = (
     ("到其", "到期"),
     ("进张", "进展"),
     ("大蓬车", "大篷车"),
+    ("鱼期", "逾期"),
+    ("于期", "逾期"),
+    ("余期", "逾期"),
 )
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d]+", flags=re.UNICODE
@@ -207,7 +210,7 @@ _SNOOZE = re.compile(
     r"(?:稍后|晚点|晚些|过会儿?|待会儿?|等会儿?|回头|明天|后天|下周[一二三四五六日天]?|过两天|过几天|改天|下午|晚上|\d+点)"
     r"(?:再)?(?:提醒|通知|叫|说)我?"
     r"|(?:再|稍后|晚点)提醒|提醒(?:我)?(?:晚点|推迟|延后|推后|往后推|推到|改到|挪到)"
-    r"|别(?:再)?提醒|不要(?:再)?提醒|暂停提醒|先不(?:要)?提醒"
+    r"|别(?:再)?(?:提醒|催)|不要(?:再)?(?:提醒|催)|暂停提醒|提醒.{0,3}暂停|先不(?:要)?提醒"
     r"|^(?:稍后|晚点|等会儿?|待会儿?|回头再说)$|snooze|remind me (?:later|tomorrow)|^later$"
 )
 _EXTEND = re.compile(
@@ -221,7 +224,7 @@ _QUESTION = re.compile(
     r"|^(?:who|when|what|how|which|is|are|does)\b|\b(?:due date|deadline)\??$"
 )
 _STATS = re.compile(
-    r"完成率|办结率|逾期率|完成情况|完成了?(?:几|多少)项|(?:几|多少)项(?:已)?完成|统计|总体(?:情况|进度|进展)?"
+    r"完成率|办结率|逾期率|完成情况|(?:完成|办结|办完)了?(?:几|多少)项|(?:几|多少)项(?:已)?完成|统计|总体(?:情况|进度|进展)?"
     r"|整体(?:情况|进度|进展)|各(?:部室|部门|单位)|总共(?:有)?(?:几|多少)|一共(?:有)?(?:几|多少)"
     r"|完成了?多少(?:任务|项|个)|已完成的?(?:有)?多少|(?:有)?多少(?:项|个)?(?:任务)?(?:已经?)?完成"
     r"|数据|概况|汇总|报个数|各几项|stats|statistics|how many"
@@ -229,7 +232,7 @@ _STATS = re.compile(
 _ASPECTS: tuple[tuple[Aspect, str], ...] = (
     (
         "leader",
-        r"谁负责|负责人|谁牵头|谁管|责任领导|哪位领导|哪个领导|分管领导|领导是谁|谁分管|谁在?跟|谁来?办|分管的?吗|负责的?吗|who",
+        r"谁(?:在|来)?(?:负责|牵头|管|跟|抓)|负责人|责任领导|哪位领导|哪个领导|分管领导|领导是谁|谁分管|谁在?跟|谁来?办|分管的?吗|负责的?吗|who",
     ),
     (
         "department",
@@ -247,23 +250,27 @@ _ASPECTS: tuple[tuple[Aspect, str], ...] = (
     ),
     (
         "progress",
-        r"进展|进度|情况|怎么样|咋样|如何|完成了?(?:吗|没|没有|多少)|办完了?(?:吗|没)|做得|status|progress",
+        r"进展|进度|情况|怎么样|咋样|如何|完成了?(?:吗|没|没有|多少)|办完了?(?:吗|没)|做得|到哪|哪一步"
+        r"|有(?:消息|动静|结果)|没有?消息|为什么|为啥|status|progress",
     ),
-    ("content", r"是什么|内容|讲的什么|干什么|做什么|讲什么|what"),
+    ("content", r"是什么|是啥|内容|讲的什么|干什么|做什么|讲什么|what"),
 )
 _ASPECT = re.compile("|".join(f"(?P<{name}>{words})" for name, words in _ASPECTS))
 _DONE = re.compile(
-    r"(?:办|做|弄|搞|干|跑|开|写|报|发|印|走)(?:完|好)了|办完|办结|做完|弄完|搞定|干完|完工|结束了?|完结|已完成|完成了"
+    r"(?:办|做|弄|搞|干|跑|开|写|报|发|印|走|建|交)(?:完|好)了|办完|办结|做完|弄完|搞定|干完|完工|结束了?|完结|已完成|完成了"
     r"|全部完成|都完成|已经完成|圆满完成|顺利完成|完成(?:啦|咯|喽)|已落实|落实完|已办|已经办|完成任务|任务完成"
-    r"|已(?:经)?结项|可以结了|结项了|销号|闭幕|开过了|办过了|已开|(?:项|任务)(?:已经?)?完成$|完成$|done|finished|completed"
+    r"|已(?:经)?结项|可以结了|结项了|销号|闭幕|开过了|办过了|已开|(?:项|任务)(?:已经?)?完成$|完成$|done|finished|completed|\bover\b"
 )
-_ALL_DONE = re.compile(r"全部|完结|结项|可以结|(?:项|任务)(?:已经?)?完成|任务完成|圆满|完成$")
+_ALL_DONE = re.compile(
+    r"全部|全(?:都)?\w?(?:完|好)了|完结|结项|可以结|(?:项|任务)(?:已经?)?完成|任务完成|圆满|完成$|\bover\b"
+)
 _NOT_DONE = re.compile(r"(?:没|未|还没|尚未|没有)(?:有)?(?:办完|完成|做完|办结|搞定)")
 _PROGRESS = re.compile(
     r"已经|已(?!完成)|跑了|办了|开了|搞了|做了|开展了|举办了|召开了|组织了|发布了|推荐了|新建了|建了|建成|建好"
     r"|完成了?\s*\d|完成了?(?:一半|大半|过半|[一二三四五六七八九十两]+成|百分之)|进展|进度|推进|正在|目前|截至|截止目前"
     r"|已经?(?:启动|开始|建立|召开|开展|举办|印发|出台|提交)|汇报|报告|上报|启动|开始|落实|达到|达成|超过|累计"
-    r"|在走|走流程|筹备|准备中|进行中|中$|在办|在做|在推|对接|发了|报了|搞了|有进展|progress|report"
+    r"|在走|走流程|筹备|准备中|进行中|中$|在办|在做|在推|对接|发了|报了|搞了|有进展"
+    r"|报上去|交上去|报送|提交了|上报了|等.{0,4}批|progress|report"
 )
 _HOW_TO = re.compile(
     r"^(?:怎么|如何|怎样)(?:用|使用|操作|汇报|报告|上报|报进度|申请|提交|填报|查)|能干啥|能做啥|能干什么|能做什么"
@@ -285,11 +292,15 @@ _YEAR_END = re.compile(
 )
 _DUE_OR_LATE = re.compile(r"逾期|超期|过期|到期|截止")
 _MINE = re.compile(
-    r"^(?:我|我们|咱|咱们|本部门|我们部门|我部)|要我|给我的|我(?:负责|手上|手里|名下)"
+    r"^(?:我|我们|咱|咱们|本部门|我们部门|我部)|要我|给我的|我(?:负责|手上|手里|名下|这边|手头|们部门)"
 )
 _OWN_WORK = re.compile(r"没完成|没办完|没办|没做|要办|要做|要我办|活|任务|待办|事")
-_LATE = re.compile(r"逾期|超期|过期|拖期|过了(?:截止|期限)|overdue|late")
-_DUE_WORDS = re.compile(r"到期|截止|完成|办完|要办|期限|due|deadline")
+_LATE = re.compile(r"逾期|超期|超时|过期|拖期|过了(?:截止|期限)|overdue|late")
+_DUE_WORDS = re.compile(r"到期|截止|完成|办完|要办|要交|期限|due|deadline")
+_SEARCH_WORDS = re.compile(
+    r"^(?:search|find|搜索?|查找|关键词|关键字)\s*[:：]?\s*(?P<words>.+)$"
+    r"|^(?:有哪些|哪些)(?:任务)?(?:涉及|包含|含有|关于|有关)(?P<about>.+?)(?:的)?(?:任务)?$"
+)
 _ENGLISH: tuple[tuple[re.Pattern[str], Intent], ...] = (
     (re.compile(r"^(?:my )?(?:tasks?|todos?|to-?do(?: list)?)$|^my tasks?\b"), Intent("todo")),
     (re.compile(r"^(?:show )?overdue(?: tasks)?$|^late tasks$"), Intent("overdue")),
@@ -327,7 +338,7 @@ def _social(normal: str) -> Social | None:
 def _due_from(text: str, today: date) -> tuple[date | None, str]:
     """The new deadline an extension asks for, and the words that said it."""
     phrase = re.search(
-        r"(?:推迟|延期|延后|延长|顺延|推后|宽限|推|改|调整?)(?:到|至)(?P<p>.+)", text
+        r"(?:推迟|延期|延后|延长|顺延|推后|宽限|推|改|调整?|延|挪|拖)(?:到|至)(?P<p>.+)", text
     )
     candidates = [phrase.group("p")] if phrase is not None else []
     candidates += [
@@ -335,7 +346,8 @@ def _due_from(text: str, today: date) -> tuple[date | None, str]:
         for match in re.finditer(
             r"(?:明年|今年|后年|\d{4}年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:份)?"
             r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})?[日号]?(?:底|末|初|中旬|上旬|下旬|前)?"
-            r"|下(?:个)?(?:周|星期|礼拜)[一二三四五六日天]?|下个?月(?:底|初|中旬)?|月底|年底"
+            r"|下(?:个)?(?:周|星期|礼拜)[一二三四五六日天]?|下个?月(?:\d{1,2}[日号]|底|初|中旬)?"
+            r"|月底|年底|(?:明年|今年)?\d{1,2}\.\d{1,2}"
             r"|\d+\s*(?:个)?工作日|(?:\d+|[一二两三四五六七八九十]+)\s*(?:天|周|个月)(?:后|以后)?",
             text,
         )
@@ -351,6 +363,7 @@ def _due_from(text: str, today: date) -> tuple[date | None, str]:
         )
         if relative is not None:
             continue  # 延后一个月 counts from the deadline: the ledger knows it, not the words
+        words = _DOTTED.sub(_dotted, words)  # 7.15 -> 7月15日
         found = parse_deadline(words, today=today)
         if found.due is None:
             continue
@@ -361,6 +374,15 @@ def _due_from(text: str, today: date) -> tuple[date | None, str]:
                 due = later.due
         return due, words
     return None, ""
+
+
+_DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})(?![\d.])")
+
+
+def _dotted(match: re.Match[str]) -> str:
+    """7.15 as a date (7月15日) when it can be one; 2.5 (a number) stays as it is."""
+    month, day = int(match.group(1)), int(match.group(2))
+    return f"{month}月{day}日" if 1 <= month <= 12 and 1 <= day <= 31 else match.group()
 
 
 def relative_extension(text: str) -> int | None:
@@ -394,6 +416,8 @@ def _period(text: str) -> str | None:
             return f"quarter:{int(value)}"
     if re.search(r"明天|明日|tomorrow", text):
         return "tomorrow"
+    if re.search(r"(?<!下个)(?<!下)月底|月末|本月", text):
+        return "this_month"
     if _SOON.search(text):
         return "soon"
     if _YEAR_END.search(text):
@@ -447,7 +471,7 @@ def understand(
     numbers = tuple(ref.number for ref in refs)
     cut = _cut(core, [(ref.start, ref.end) for ref in refs])
     quantities = read_quantities(cut)
-    quantity = _report_quantity(quantities)
+    quantity = _report_quantity(cut)
     topic = _topic(cut, _spans(quantities))
     asks = _QUESTION.search(cut) is not None
     aspect_match = _ASPECT.search(cut)
@@ -466,6 +490,8 @@ def understand(
         return _question(core, cut, numbers, aspect_match, leaders, departments, normal)
     if _STATS.search(cut) and not numbers and quantity is None:
         return Reading("stats", text=normal)
+    if _LATE.search(cut) and not numbers and quantity is None and not _DONE.search(cut):
+        return _list(core, leaders, departments)  # 已经逾期的任务给我看看: a list, not a report
     if _DONE.search(cut) and not _NOT_DONE.search(cut):
         whole = quantity is None or (quantity.unit == "%" and quantity.value >= 100)
         if whole or _ALL_DONE.search(cut):
@@ -513,14 +539,9 @@ def _spans(quantities: Collection[Quantity]) -> list[tuple[int, int]]:
     return [(quantity.start, quantity.end) for quantity in quantities]
 
 
-def _report_quantity(quantities: list[Quantity]) -> Quantity | None:
-    """The amount a report gives: a percent when it says one, else the last amount."""
-    if not quantities:
-        return None
-    for quantity in quantities:
-        if quantity.unit == "%":
-            return quantity
-    return quantities[-1]
+def _report_quantity(text: str) -> Quantity | None:
+    """The amount a report gives (nlu.quantity weighs 累计, 已, 还差 … to choose it)."""
+    return read_quantity(text)
 
 
 def _list(
@@ -537,6 +558,12 @@ def _list(
     for pattern, intent in _ENGLISH:
         if pattern.search(core):
             return _from_intent(intent, normal)
+    search = _SEARCH_WORDS.match(core)
+    if search is not None:
+        words = search.group("words") or search.group("about") or ""
+        terms = search_terms(words, [*leaders, *departments])
+        if terms:
+            return Reading("search", terms=terms, topic=_topic(words, []), text=normal)
     intent = read_intent(core, leaders=leaders, departments=departments)
     mine = _MINE.search(core) and _OWN_WORK.search(core)
     if intent.kind in ("unknown", "search") and mine and not _DUE_OR_LATE.search(core):
