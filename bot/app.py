@@ -7,7 +7,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -96,7 +96,8 @@ def build_application(
     engine = make_engine(settings.database_url)
     clock = now or (lambda: datetime.now(UTC))
     # Conversations (a report half written) live in the ledger: a restart loses none of them.
-    builder = builder.persistence(LedgerPersistence(engine, now=clock, idle_timeout=reports.IDLE))
+    idle = settings.report_idle
+    builder = builder.persistence(LedgerPersistence(engine, now=clock, idle_timeout=idle))
     application: BotApplication = builder.build()
 
     async def nudge_now(task_id: int, by: int) -> list[tuple[str, str]]:
@@ -120,7 +121,7 @@ def build_application(
         nudge=nudge_now,
         reminder_hours=settings.reminder_window,
     )
-    _register(application)
+    _register(application, report_idle=settings.report_idle)
     _schedule(application, settings)
     return application
 
@@ -141,13 +142,13 @@ def _command(
     return CommandHandler(names, callback, filters=NEW_MESSAGES)
 
 
-def _register(application: BotApplication) -> None:
+def _register(application: BotApplication, *, report_idle: timedelta) -> None:
     """Every chat feature's handlers; the order matters only for the catch-alls at the end."""
     application.add_handlers(
         [
             # First: while someone is writing a report, their messages belong to it.
-            reports.report_conversation(),
-            reports.decide_conversation(),
+            reports.report_conversation(report_idle),
+            reports.decide_conversation(report_idle),
             CallbackQueryHandler(reports.stale_pressed, pattern=reports.STEP_DATA),
             _command("cancel", reports.nothing_to_cancel),
             _command("start", onboarding.start),

@@ -5,12 +5,12 @@ This is the only module that reads the environment; everything else is handed a 
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import PositiveInt, SecretStr, field_validator
+from pydantic import PositiveFloat, PositiveInt, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from nlu.i18n import LANGUAGES
@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # The weekly digest (周报) goes out on this weekday at this office time ("MON 08:30"); when
     # that day is off, on the first working day after it that week.
     weekly_digest_at: str = "MON 08:30"
+    # A report left half written ends (politely) after this many idle minutes.
+    report_idle_minutes: PositiveFloat = 30
 
     @field_validator("timezone")
     @classmethod
@@ -105,6 +107,11 @@ class Settings(BaseSettings):
     def weekly_digest(self) -> tuple[int, time]:
         """The weekday (0 is Monday) and office time of the weekly digest."""
         return _weekly_at(self.weekly_digest_at)
+
+    @property
+    def report_idle(self) -> timedelta:
+        """How long a half-written report waits for its next step."""
+        return timedelta(minutes=self.report_idle_minutes)
 
     @property
     def reminder_window(self) -> tuple[time, time]:

@@ -92,7 +92,7 @@ log = logging.getLogger(__name__)
 REPORT, DECIDE = "report", "decide"  # the conversations' names, as persisted
 TASK, AMOUNT, DATE, CONFIRM = "report:task", "report:amount", "report:date", "report:confirm"
 REASON, NEW_DATE = "decide:reason", "decide:date"
-IDLE = timedelta(minutes=30)  # an untouched report ends after this
+IDLE = timedelta(minutes=30)  # an untouched report ends after this (REPORT_IDLE_MINUTES)
 DRAFT = "report"  # user_data key of the report being written
 DECISION = "decision"  # user_data key of the decision waiting for words
 OFFER_LIMIT = 6  # tasks offered as buttons when the message named none
@@ -846,8 +846,8 @@ def _conversation(**options: Any) -> ConversationHandler[Context]:
         return ConversationHandler(**options)
 
 
-def report_conversation() -> ConversationHandler[Context]:
-    """The report flow, persistent under the name "report"."""
+def report_conversation(idle: timedelta = IDLE) -> ConversationHandler[Context]:
+    """The report flow, persistent under the name "report"; it ends after ``idle``."""
     typed = filters.TEXT & ~filters.COMMAND
     states: dict[object, list[BaseHandler[Update, Context, object]]] = {
         TASK: [
@@ -881,7 +881,7 @@ def report_conversation() -> ConversationHandler[Context]:
         fallbacks=[CommandHandler("cancel", cancel)],
         name=REPORT,
         persistent=True,
-        conversation_timeout=IDLE,
+        conversation_timeout=idle,
         allow_reentry=False,  # words typed mid-report are its answers, not a new report
     )
 
@@ -1111,7 +1111,7 @@ async def decision_cancelled(update: Update, context: Context) -> object:
     return await _decision(update, context, step)
 
 
-def decide_conversation() -> ConversationHandler[Context]:
+def decide_conversation(idle: timedelta = IDLE) -> ConversationHandler[Context]:
     typed = filters.TEXT & ~filters.COMMAND
     return _conversation(
         entry_points=[
@@ -1125,7 +1125,7 @@ def decide_conversation() -> ConversationHandler[Context]:
         fallbacks=[CommandHandler("cancel", decision_cancelled)],
         name=DECIDE,
         persistent=True,
-        conversation_timeout=IDLE,
+        conversation_timeout=idle,
         allow_reentry=True,
         per_chat=False,
     )

@@ -7,6 +7,7 @@ an extension of 第20项 is asked for and granted. Nothing is recorded before �
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
 
@@ -284,3 +285,24 @@ async def test_a_half_finished_report_survives_a_restart(database_url: str) -> N
         assert "Recorded" in text_of(calls)
         assert second.errors == []
     assert achieved(second, "15", "科普大篷车巡展") == 25
+
+
+async def test_an_idle_report_ends_politely_and_records_nothing(database_url: str) -> None:
+    async with running_bot(database_url, report_idle_minutes=0.005) as bot:  # 0.3 s
+        assert bot.application.job_queue is not None
+        await bot.application.job_queue.start()  # the timeout is a job, as in `bot run`
+        try:
+            liu = bot.person("刘洋", department="市科技馆")
+            await bot.say(liu, "大篷车跑了25场")
+            start = len(bot.api.calls)
+            for _ in range(50):
+                await asyncio.sleep(0.1)
+                if text_of(bot.api.calls[start:]):
+                    break
+            assert "timed out" in text_of(bot.api.calls[start:])
+            assert reports(bot) == []
+            # The conversation is over: a question is a question again.
+            assert "Your open tasks" in text_of(await bot.say(liu, "我的待办"))
+        finally:
+            await bot.application.job_queue.stop()
+        assert bot.errors == []

@@ -131,7 +131,11 @@ def answers(calls: Sequence[Call]) -> list[Call]:
 
 @asynccontextmanager
 async def running_bot(
-    database_url: str, *, admin_ids: Sequence[int] = (), seed: bool = True
+    database_url: str,
+    *,
+    admin_ids: Sequence[int] = (),
+    seed: bool = True,
+    report_idle_minutes: float = 30,
 ) -> AsyncIterator[Harness]:
     """The Application on ``database_url`` (seeded with example 004), started, clock at NOW."""
     settings = Settings(
@@ -141,6 +145,7 @@ async def running_bot(
         telegram_base_url=None,
         default_language="en",
         admin_telegram_ids=list(admin_ids),
+        report_idle_minutes=report_idle_minutes,
     )
     clock = Clock()
     api = FakeBotAPI(username=BOT_USERNAME)
