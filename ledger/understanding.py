@@ -74,10 +74,16 @@ def _number(view: TaskView | None) -> int | str | None:
 
 
 def understand_message(session: Session, *, person: Person, text: str, today: date) -> Understood:
-    """Read ``text`` from ``person`` on ``today`` against the tasks they may see."""
-    ledger = _cached(session)
-    leaders, departments = ledger.names
-    reading = understand(text, today=today, leaders=leaders, departments=departments)
+    """Read ``text`` from ``person`` on ``today`` against the tasks they may see.
+
+    The commonest messages (我的待办, 第12项, 谢谢) need neither the ledger's names nor its
+    words: they are read without, and the ledger is consulted only for the others.
+    """
+    reading = understand(text, today=today)
+    if not _nameless(reading):
+        ledger = _cached(session)
+        leaders, departments = ledger.names
+        reading = understand(text, today=today, leaders=leaders, departments=departments)
     intent: str = reading.kind
     task: TaskView | None = None
     candidates: list[TaskView] = []
@@ -135,6 +141,18 @@ def _cached(session: Session) -> _Ledger:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = found
     return found
+
+
+def _nameless(reading: Reading) -> bool:
+    """True when names could not change this reading: a plain list, a task by number, help,
+    small talk. A name may be what made the rest unreadable (组宣部逾期的), so not those."""
+    if reading.unread or (reading.topic and not reading.numbers):
+        return False
+    if reading.kind in ("todo", "help", "snooze", "stats"):
+        return True
+    if reading.kind == "other":
+        return reading.social is not None
+    return bool(reading.numbers) and reading.kind in _ONE_TASK
 
 
 def _names_a_task(reading: Reading) -> bool:
