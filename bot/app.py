@@ -26,7 +26,7 @@ from telegram.request import BaseRequest
 from bot.persistence import WRITE_THROUGH_GROUP, LedgerPersistence, write_through_handler
 from bot.reminders_command import reminder_policy
 from bot.settings import Settings
-from handlers import admin, onboarding, preferences, reminders, reports, todos
+from handlers import admin, onboarding, preferences, reminders, todos
 from handlers.common import (
     ADDRESSED_TO_ME,
     NUDGE_DATA,
@@ -35,6 +35,7 @@ from handlers.common import (
     Services,
     on_error,
 )
+from handlers.reports import flow, review, steps
 from ledger.digest import REMINDER_DATA
 from models.db import make_engine, upgrade
 from nlu.i18n import N_, translator
@@ -147,10 +148,10 @@ def _register(application: BotApplication, *, report_idle: timedelta) -> None:
     application.add_handlers(
         [
             # First: while someone is writing a report, their messages belong to it.
-            reports.report_conversation(report_idle),
-            reports.decide_conversation(report_idle),
-            CallbackQueryHandler(reports.stale_pressed, pattern=reports.STEP_DATA),
-            _command("cancel", reports.nothing_to_cancel),
+            flow.report_conversation(report_idle),
+            review.decide_conversation(report_idle),
+            CallbackQueryHandler(steps.stale_pressed, pattern=flow.STEP_DATA),
+            _command("cancel", flow.nothing_to_cancel),
             _command("start", onboarding.start),
             _command("help", onboarding.help_command),
             _command("lang", onboarding.language_command),

@@ -27,6 +27,7 @@ from models.tables import (
     TaskStatus,
 )
 from tests.test_bot_support import Harness, answers, last, running_bot, sent, text_of
+from tests.test_reminders import digests, sweep_at, unhurried
 
 
 @pytest.fixture
@@ -306,3 +307,36 @@ async def test_an_idle_report_ends_politely_and_records_nothing(database_url: st
         finally:
             await bot.application.job_queue.stop()
         assert bot.errors == []
+
+
+# --- from a reminder digest --------------------------------------------------------------------
+
+
+async def test_report_progress_under_a_digest_offers_its_tasks_and_leaves_it_as_it_was(
+    bot: Harness,
+) -> None:
+    unhurried(bot)
+    li = bot.person("李麟")
+    (digest,) = digests(await sweep_at(bot, "2025-12-22 10:00"), li["id"])
+    calls = await bot.press(li, digest, "Report progress")
+    assert "Which task do you mean?" in text_of(calls)
+    assert all(call.method != "editMessageText" for call in calls)  # the digest stays
+    offered = [button["text"] for button in last(calls).buttons]
+    assert any(label.startswith("No. 15") for label in offered)
+    calls = await bot.press(li, last(calls), next(b for b in offered if b.startswith("No. 15")))
+    assert "How far along" in text_of(calls)
+    calls = await bot.say(li, "大篷车36场")
+    assert "科普大篷车巡展 36/40 场 (90%)" in text_of(calls)
+    await bot.press(li, last(calls), "Confirm")
+    assert achieved(bot, "15", "科普大篷车巡展") == 36
+
+
+async def test_someone_elses_digest_button_is_refused(bot: Harness) -> None:
+    unhurried(bot)
+    li = bot.person("李麟")
+    (digest,) = digests(await sweep_at(bot, "2025-12-22 10:00"), li["id"])
+    zheng = bot.person("郑昌盛")
+    report = next(b["callback_data"] for b in digest.buttons if b["callback_data"][:3] == "rp:")
+    calls = await bot.forge(zheng, digest, report)
+    assert "no longer works" in str(answers(calls)[0].params.get("text"))
+    assert reports(bot) == []

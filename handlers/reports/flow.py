@@ -1,35 +1,29 @@
-"""Reporting by message: progress, completion (办结) and extensions (延期), then their review.
+"""Reporting by message: progress, completion (办结) and extensions (延期).
 
 A report is a conversation (ConversationHandler "report", its state kept in the ledger's own
 database by bot.persistence, so a half-finished report survives a restart):
 
-    task  -> which task, when the message did not say or said it ambiguously (buttons)
-    amount -> how far along: an amount against the task's target, a percent, or words
-    date  -> the new deadline an extension asks for, when the message did not give one
-    confirm -> the summary with 确认 / 修改 / 取消; a note, photo or document sent now is kept
+    task    -> which task, when the message did not say or said it ambiguously (buttons)
+    amount  -> how far along: an amount against the task's target, a percent, or words
+    date    -> the new deadline an extension asks for, when the message did not give one
+    confirm -> the summary with 确认 / 修改 / 取消; a note, photo or document sent now is kept;
+               which target an amount counts towards is asked when two could be meant
 
 It starts from /report, from a message that reads as a report (大篷车已经跑了25场, 第5项办完了,
 第20项推迟到明年3月) or from 报告进度 under a reminder digest or a task. /cancel ends it
 anywhere; left idle it ends politely. Nothing is recorded before 确认, and the reply says so.
-
-A completion or an extension then goes to the task's lead leader (or the clerk when it has
-none) with 通过 / 退回 or 同意 / 改日期 / 不同意; the decision is a second, small conversation
-("decide") when it needs words: the reason for sending a completion back, or another date.
-Every press checks who presses it; models.reports holds the rules.
+A completion or an extension then goes to the task's lead leader (handlers.reports.review).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import warnings
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session
-from telegram import InlineKeyboardMarkup, Update
-from telegram.error import Forbidden, TelegramError
+from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -39,20 +33,21 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.common import (
-    Asker,
-    Button,
-    Context,
-    Notice,
-    Reply,
-    Services,
-    decide,
-    keyboard,
-    not_bound_short,
-    reply,
-    show,
-    stranger_reply,
-    stranger_translator,
+from handlers.common import Asker, Button, Context, Notice, Reply, Services, decide, keyboard
+from handlers.reports.review import extension_request, review_request, to_reviewers
+from handlers.reports.steps import (
+    IDLE,
+    STALE,
+    Draft,
+    Out,
+    Sent,
+    Step,
+    conversation,
+    draft_of,
+    future_date,
+    keep,
+    run,
+    title,
 )
 from ledger import render
 from ledger.render import esc
@@ -61,134 +56,38 @@ from models.access import my_tasks, task_by_id, task_by_number
 from models.queries import TaskView
 from models.reminders import delivery_of, delivery_task_ids
 from models.reports import (
-    AlreadyDecided,
     AlreadyPending,
-    NotAllowed,
     approvers,
-    decide_extension,
     may_report,
     pick_target,
     record_progress,
     remember_alias,
     request_extension,
-    review_completion,
     submit_completion,
 )
-from models.tables import (
-    ExtensionRequest,
-    Person,
-    ProgressReport,
-    ReportStatus,
-    Target,
-    TaskStatus,
-)
-from nlu.deadline import parse_deadline
+from models.tables import ReportStatus, Target, TaskStatus
 from nlu.i18n import N_, Translate
 from nlu.quantity import read_quantity
 from nlu.understand import understand
 
 log = logging.getLogger(__name__)
 
-REPORT, DECIDE = "report", "decide"  # the conversations' names, as persisted
+REPORT = "report"  # the conversation's name, as persisted
 TASK, AMOUNT, DATE, CONFIRM = "report:task", "report:amount", "report:date", "report:confirm"
-REASON, NEW_DATE = "decide:reason", "decide:date"
-IDLE = timedelta(minutes=30)  # an untouched report ends after this (REPORT_IDLE_MINUTES)
 DRAFT = "report"  # user_data key of the report being written
-DECISION = "decision"  # user_data key of the decision waiting for words
 OFFER_LIMIT = 6  # tasks offered as buttons when the message named none
 
-# Callback data: rp:d:<delivery id> / rp:t:<task id> start a report; rf:* answer its steps;
-# rv:ok|no:<report id> review a completion; ex:ok|date|no:<request id> decide an extension.
+# Callback data: rp:d:<delivery id> / rp:t:<task id> start a report; rf:* answer its steps.
 START_DATA = r"^rp:[dt]:\d+$"
 STEP_DATA = r"^rf:"
-REVIEW_DATA = r"^rv:(?:ok|no):\d+$"
-EXTENSION_DATA = r"^ex:(?:ok|date|no):\d+$"
 
 CONFIRM_BUTTON, EDIT_BUTTON, CANCEL_BUTTON = N_("Confirm"), N_("Change"), N_("Cancel")
-APPROVE_BUTTON, RETURN_BUTTON = N_("Approve"), N_("Return")
-GRANT_BUTTON, OTHER_DATE_BUTTON, DECLINE_BUTTON = (
-    N_("Grant"),
-    N_("Grant another date"),
-    N_("Decline"),
-)
 CANCELLED = N_("Cancelled. Nothing was recorded.")
 TIMED_OUT = N_("Your unfinished report timed out and was dropped; nothing was recorded.")
-STALE = N_("This button no longer works.")
 ONLY_PRIVATE = N_("Please report to me in a private chat.")
 
 
-# --- the draft --------------------------------------------------------------------------------
-
-
-@dataclass
-class Draft:
-    """A report being written; kept in user_data as JSON between the steps."""
-
-    kind: str  # progress | done | extend
-    text: str = ""  # the message that started it (its words are the report when no amount)
-    task: int | None = None
-    offered: list[int] = field(default_factory=list)
-    phrase: str = ""  # the words that named the task, learnt as an alias once it is chosen
-    amount: float | None = None
-    unit: str = ""
-    percent: float | None = None
-    words: str = ""  # progress said in words
-    note: str = ""
-    files: list[dict[str, str]] = field(default_factory=list)
-    due: str = ""  # an extension's new deadline, ISO
-    target: int | None = None  # the target an amount counts towards, when the sender chose it
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-    @classmethod
-    def of(cls, data: Any) -> Draft | None:
-        if not isinstance(data, dict):
-            return None
-        try:
-            return cls(**data)
-        except TypeError:
-            return None
-
-
-def _draft(context: Context) -> Draft | None:
-    return Draft.of((context.user_data or {}).get(DRAFT))
-
-
-def _keep(context: Context, draft: Draft | None) -> None:
-    data = context.user_data
-    if data is None:
-        return
-    if draft is None:
-        data.pop(DRAFT, None)
-    else:
-        data[DRAFT] = draft.to_json()
-
-
-@dataclass(frozen=True)
-class Out:
-    """A message to someone else: the lead leader asked to review, the reporter told."""
-
-    chat_id: int
-    text: str
-    markup: InlineKeyboardMarkup | None = None
-
-
-@dataclass
-class Step:
-    """What a step of a conversation answers, where it goes next, and whom else it tells."""
-
-    said: Reply | Notice
-    state: object = ConversationHandler.END
-    draft: Draft | None = None
-    outbox: list[Out] = field(default_factory=list)
-
-
 # --- showing ------------------------------------------------------------------------------------
-
-
-def _title(view: TaskView, _: Translate) -> str:
-    return f"<b>{esc(render.number_label(view, _))}</b> {esc(render.short_title(view, 40))}"
 
 
 def _pick_buttons(views: list[TaskView], _: Translate) -> list[list[Button]]:
@@ -234,7 +133,7 @@ def _amount_text(draft: Draft, view: TaskView, _: Translate) -> str:
 
 
 def _summary(draft: Draft, view: TaskView, names: list[str], today: date, _: Translate) -> Reply:
-    lines = [_title(view, _), ""]
+    lines = [title(view, _), ""]
     if draft.kind == "progress":
         lines.append(_("Progress: {amount}").format(amount=esc(_amount_text(draft, view, _))))
     elif draft.kind == "done":
@@ -315,7 +214,7 @@ def _not_yours(view: TaskView, _: Translate) -> str:
     text = _(
         "{task} belongs to {owners}: you can report only on your own tasks. Nothing was recorded."
     )
-    return text.format(task=_title(view, _), owners=esc(owners))
+    return text.format(task=title(view, _), owners=esc(owners))
 
 
 def _next(session: Session, asker: Asker, svc: Services, draft: Draft, view: TaskView) -> Step:
@@ -324,7 +223,7 @@ def _next(session: Session, asker: Asker, svc: Services, draft: Draft, view: Tas
     if view.task.status in (TaskStatus.done, TaskStatus.cancelled):
         text = _("{task} is already {status}. Nothing was recorded.")
         status = render.status_name(view.task.status, _)
-        return Step(Reply(text.format(task=_title(view, _), status=esc(status))))
+        return Step(Reply(text.format(task=title(view, _), status=esc(status))))
     if (
         draft.kind == "progress"
         and draft.amount is None
@@ -333,11 +232,11 @@ def _next(session: Session, asker: Asker, svc: Services, draft: Draft, view: Tas
     ):
         targets = "、".join(render.progress(target) for target in view.targets[:3])
         ask = _("How far along is it? Send an amount (25场), a percent (80%) or a few words.")
-        text = _title(view, _) + "\n" + (esc(targets) + "\n" if targets else "") + "\n" + esc(ask)
+        text = title(view, _) + "\n" + (esc(targets) + "\n" if targets else "") + "\n" + esc(ask)
         return Step(Reply(text, keyboard([[(_(CANCEL_BUTTON), "rf:no")]])), AMOUNT, draft)
     if draft.kind == "extend" and not draft.due:
         ask = _("Until when? Send the new deadline, e.g. 7月底 or 2025-09-30.")
-        text = _title(view, _) + "\n\n" + esc(ask)
+        text = title(view, _) + "\n\n" + esc(ask)
         return Step(Reply(text, keyboard([[(_(CANCEL_BUTTON), "rf:no")]])), DATE, draft)
     assert view.task.id is not None
     names = [person.name for person in approvers(session, task_id=view.task.id)]
@@ -420,7 +319,7 @@ def _confirm(session: Session, asker: Asker, svc: Services, draft: Draft) -> Ste
             attachments=draft.files,
         )
         fresh = task_by_id(session, person=asker.person, task_id=task_id) or view
-        done = _("Recorded: {task}").format(task=_title(fresh, _))
+        done = _("Recorded: {task}").format(task=title(fresh, _))
         details = [esc(render.progress(target)) for target in fresh.targets if target.achieved]
         return Step(Reply("\n".join([done, *details[:3]])))
     if draft.kind == "done":
@@ -434,11 +333,9 @@ def _confirm(session: Session, asker: Asker, svc: Services, draft: Draft) -> Ste
             attachments=draft.files,
         )
         if report.status == ReportStatus.accepted:
-            return Step(Reply(_("{task} is done. Thank you!").format(task=_title(view, _))))
-        outbox = _to_reviewers(session, view, asker.person, _review_request(report, view))
-        text = _("Sent for review: {task}. I'll tell you the decision.").format(
-            task=_title(view, _)
-        )
+            return Step(Reply(_("{task} is done. Thank you!").format(task=title(view, _))))
+        outbox = to_reviewers(session, view, asker.person, review_request(report, view))
+        text = _("Sent for review: {task}. I'll tell you the decision.").format(task=title(view, _))
         return Step(Reply(text + _unreached(session, view, outbox, _)), outbox=outbox)
     due = date.fromisoformat(draft.due)
     try:
@@ -455,15 +352,15 @@ def _confirm(session: Session, asker: Asker, svc: Services, draft: Draft) -> Ste
         text = _(
             "An extension of {task} is already waiting for a decision. Nothing new was recorded."
         )
-        return Step(Reply(text.format(task=_title(view, _))))
+        return Step(Reply(text.format(task=title(view, _))))
     if request.status != "pending":
         text = _("Deadline of {task} moved to {due}.").format(
-            task=_title(view, _), due=due.isoformat()
+            task=title(view, _), due=due.isoformat()
         )
         return Step(Reply(text))
-    outbox = _to_reviewers(session, view, asker.person, _extension_request(request, view))
+    outbox = to_reviewers(session, view, asker.person, extension_request(request, view))
     text = _("Extension asked: {task} to {due}. I'll tell you the decision.").format(
-        task=_title(view, _), due=due.isoformat()
+        task=title(view, _), due=due.isoformat()
     )
     return Step(Reply(text + _unreached(session, view, outbox, _)), outbox=outbox)
 
@@ -476,112 +373,6 @@ def _unreached(session: Session, view: TaskView, outbox: list[Out], _: Translate
         return ""
     note = _("{names} is not on Telegram yet; the office clerk sees it in the ledger.")
     return "\n" + esc(note.format(names="、".join(missing)))
-
-
-# --- asking the lead leader -------------------------------------------------------------------
-
-
-def _to_reviewers(session: Session, view: TaskView, reporter: Person, build: Any) -> list[Out]:
-    """The request, in each reviewer's language, to each one who can be reached."""
-    from nlu.i18n import translator
-
-    assert view.task.id is not None
-    out = []
-    for person in approvers(session, task_id=view.task.id):
-        if person.telegram_chat_id is None or not person.reachable or person.id == reporter.id:
-            continue
-        _ = translator(person.language or "zh_CN")
-        text, markup = build(reporter.name, _)
-        out.append(Out(person.telegram_chat_id, text, markup))
-    return out
-
-
-def _review_request(report: ProgressReport, view: TaskView) -> Any:
-    def build(reporter: str, _: Translate) -> tuple[str, InlineKeyboardMarkup | None]:
-        text = _("{name} reports this task done and asks you to review it:").format(
-            name=esc(reporter)
-        )
-        lines = [esc(text), _title(view, _)]
-        if report.note:
-            lines.append(esc(_("Note: {note}").format(note=report.note)))
-        buttons = [
-            [(_(APPROVE_BUTTON), f"rv:ok:{report.id}"), (_(RETURN_BUTTON), f"rv:no:{report.id}")]
-        ]
-        return "\n".join(lines), keyboard(buttons)
-
-    return build
-
-
-def _extension_request(request: ExtensionRequest, view: TaskView) -> Any:
-    def build(reporter: str, _: Translate) -> tuple[str, InlineKeyboardMarkup | None]:
-        old = request.previous_due.isoformat() if request.previous_due else _("no fixed deadline")
-        text = _("{name} asks to move the deadline of this task: {old} → {new}").format(
-            name=reporter, old=old, new=request.requested_due.isoformat()
-        )
-        lines = [esc(text), _title(view, _)]
-        if request.late:
-            lines.append(esc(_("Asked after the deadline had passed (late).")))
-        if request.reason:
-            lines.append(esc(_("Reason: {reason}").format(reason=request.reason)))
-        buttons = [
-            [
-                (_(GRANT_BUTTON), f"ex:ok:{request.id}"),
-                (_(OTHER_DATE_BUTTON), f"ex:date:{request.id}"),
-            ],
-            [(_(DECLINE_BUTTON), f"ex:no:{request.id}")],
-        ]
-        return "\n".join(lines), keyboard(buttons)
-
-    return build
-
-
-# --- wiring: running a step -------------------------------------------------------------------
-
-
-async def _run(update: Update, context: Context, step_of: Any, *, press: bool = False) -> object:
-    """Run one step in a database session, keep its draft, send what it says; its next state."""
-
-    def respond(session: Session, asker: Asker, svc: Services) -> Step:
-        return step_of(session, asker, svc)  # type: ignore[no-any-return]
-
-    def stranger(svc: Services) -> Step:
-        if press:
-            return Step(Notice(not_bound_short(stranger_translator(update, svc))))
-        return Step(Reply(stranger_reply(update, svc)))
-
-    step = decide(update, context, respond, stranger)
-    if step.state != ConversationHandler.END:
-        _keep(context, step.draft)
-    else:
-        _keep(context, None)
-    await _say(update, step.said, press=press)
-    for out in step.outbox:
-        await _send(context, out)
-    return step.state
-
-
-async def _say(update: Update, said: Reply | Notice, *, press: bool) -> None:
-    query = update.callback_query
-    if press and query is not None:
-        if isinstance(said, Notice):
-            await query.answer(said.text, show_alert=said.alert)
-            return
-        await query.answer()
-        await show(query, said.text, said.markup)
-        return
-    if isinstance(said, Notice):
-        await reply(update, esc(said.text))
-        return
-    await reply(update, said.text, said.markup)
-
-
-async def _send(context: Context, out: Out) -> None:
-    try:
-        await context.bot.send_message(out.chat_id, out.text, reply_markup=out.markup)
-    except Forbidden:
-        log.info("a reviewer has blocked the bot; the request stays in the ledger")
-    except TelegramError:
-        log.exception("could not send a review request")
 
 
 # --- the report conversation ----------------------------------------------------------------
@@ -607,14 +398,17 @@ async def report_command(update: Update, context: Context) -> object:
                     return Step(Reply(text.format(number=esc(numbers[0]))))
         return _begin(session, asker, svc, draft, view, [])
 
-    return await _run(update, context, step)
+    return await run(update, context, step, key=DRAFT)
 
 
 async def report_message(update: Update, context: Context) -> object:
     """A message that reads as a report: 大篷车已经跑了25场, 第5项办完了, 第20项推迟到明年3月."""
     text = (update.effective_message.text or "") if update.effective_message else ""
-    return await _run(
-        update, context, lambda session, asker, svc: _from_message(session, asker, svc, text)
+    return await run(
+        update,
+        context,
+        lambda session, asker, svc: _from_message(session, asker, svc, text),
+        key=DRAFT,
     )
 
 
@@ -647,15 +441,10 @@ async def report_pressed(update: Update, context: Context) -> object:
             step = _begin(session, asker, svc, draft, views[0] if len(views) == 1 else None, views)
         # Sent as a new message: the digest keeps its buttons.
         if isinstance(step.said, Reply):
-            step.said = _Sent(step.said.text, step.said.markup)
+            step.said = Sent(step.said.text, step.said.markup)
         return step
 
-    return await _run(update, context, step, press=True)
-
-
-@dataclass(frozen=True)
-class _Sent(Reply):
-    """A reply to a press that goes below the pressed message rather than replacing it."""
+    return await run(update, context, step, press=True, key=DRAFT)
 
 
 async def step_pressed(update: Update, context: Context) -> object:
@@ -666,7 +455,7 @@ async def step_pressed(update: Update, context: Context) -> object:
 
     def step(session: Session, asker: Asker, svc: Services) -> Step:
         _ = asker.translate
-        draft = _draft(context)
+        draft = draft_of(context, DRAFT)
         if draft is None:
             return Step(Notice(_(STALE)))
         if data == "rf:no":
@@ -697,7 +486,7 @@ async def step_pressed(update: Update, context: Context) -> object:
             return _confirm(session, asker, svc, draft)
         return Step(Notice(_(STALE)), CONFIRM, draft)
 
-    return await _run(update, context, step, press=True)
+    return await run(update, context, step, press=True, key=DRAFT)
 
 
 async def task_answered(update: Update, context: Context) -> object:
@@ -705,7 +494,7 @@ async def task_answered(update: Update, context: Context) -> object:
     text = (update.effective_message.text or "") if update.effective_message else ""
 
     def step(session: Session, asker: Asker, svc: Services) -> Step:
-        draft = _draft(context)
+        draft = draft_of(context, DRAFT)
         if draft is None:
             return _from_message(session, asker, svc, text)
         understood = understand_message(session, person=asker.person, text=text, today=svc.today())
@@ -715,21 +504,21 @@ async def task_answered(update: Update, context: Context) -> object:
             return Step(Reply(esc(ask)), TASK, draft)
         return _begin(session, asker, svc, draft, understood.task, understood.candidates)
 
-    return await _run(update, context, step)
+    return await run(update, context, step, key=DRAFT)
 
 
 async def amount_answered(update: Update, context: Context) -> object:
     text = (update.effective_message.text or "") if update.effective_message else ""
 
     def step(session: Session, asker: Asker, svc: Services) -> Step:
-        draft = _draft(context)
+        draft = draft_of(context, DRAFT)
         view = _view(session, asker, draft) if draft else None
         if draft is None or view is None:
             return Step(Reply(esc(asker.translate(STALE))))
         _read_amount(draft, text)
         return _next(session, asker, svc, draft, view)
 
-    return await _run(update, context, step)
+    return await run(update, context, step, key=DRAFT)
 
 
 async def date_answered(update: Update, context: Context) -> object:
@@ -737,27 +526,18 @@ async def date_answered(update: Update, context: Context) -> object:
 
     def step(session: Session, asker: Asker, svc: Services) -> Step:
         _ = asker.translate
-        draft = _draft(context)
+        draft = draft_of(context, DRAFT)
         view = _view(session, asker, draft) if draft else None
         if draft is None or view is None:
             return Step(Reply(esc(_(STALE))))
-        due = _future_date(text, svc.today())
+        due = future_date(text, svc.today())
         if due is None:
             ask = _("I couldn't read a date after today in “{text}”. Try 7月底 or 2025-09-30.")
             return Step(Reply(esc(ask.format(text=text))), DATE, draft)
         draft.due = due.isoformat()
         return _next(session, asker, svc, draft, view)
 
-    return await _run(update, context, step)
-
-
-def _future_date(text: str, today: date) -> date | None:
-    """A deadline after today, read by the deadline grammar; a month past means next year's."""
-    found = parse_deadline(text.strip(), today=today).due
-    if found is not None and found <= today:
-        later = parse_deadline(text.strip(), today=today, year=today.year + 1).due
-        found = later if later is not None and later > today else None
-    return found
+    return await run(update, context, step, key=DRAFT)
 
 
 async def note_added(update: Update, context: Context) -> object:
@@ -766,7 +546,7 @@ async def note_added(update: Update, context: Context) -> object:
     assert message is not None
 
     def step(session: Session, asker: Asker, svc: Services) -> Step:
-        draft = _draft(context)
+        draft = draft_of(context, DRAFT)
         view = _view(session, asker, draft) if draft else None
         if draft is None or view is None:
             return Step(Reply(esc(asker.translate(STALE))))
@@ -785,7 +565,7 @@ async def note_added(update: Update, context: Context) -> object:
             draft.note = f"{draft.note}\n{words}".strip() if draft.note else words
         return _next(session, asker, svc, draft, view)
 
-    return await _run(update, context, step)
+    return await run(update, context, step, key=DRAFT)
 
 
 def _another_report(
@@ -805,12 +585,12 @@ async def cancel(update: Update, context: Context) -> object:
     def step(session: Session, asker: Asker, svc: Services) -> Step:
         return Step(Reply(esc(asker.translate(CANCELLED))))
 
-    return await _run(update, context, step)
+    return await run(update, context, step, key=DRAFT)
 
 
 async def timed_out(update: Update, context: Context) -> None:
     """The idle limit passed: say so, once, and forget the draft."""
-    _keep(context, None)
+    keep(context, DRAFT, None)
     chat = update.effective_chat
     if chat is None:
         return
@@ -838,14 +618,6 @@ class _ReadsAsReport(filters.MessageFilter):
 READS_AS_REPORT = _ReadsAsReport(name="reads_as_report")
 
 
-def _conversation(**options: Any) -> ConversationHandler[Context]:
-    """A ConversationHandler; its buttons belong to the person's flow, not to one message, so
-    PTB's advice to track callback queries per message does not apply here."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*per_message=False", category=UserWarning)
-        return ConversationHandler(**options)
-
-
 def report_conversation(idle: timedelta = IDLE) -> ConversationHandler[Context]:
     """The report flow, persistent under the name "report"; it ends after ``idle``."""
     typed = filters.TEXT & ~filters.COMMAND
@@ -871,7 +643,7 @@ def report_conversation(idle: timedelta = IDLE) -> ConversationHandler[Context]:
             CallbackQueryHandler(timed_out),
         ],
     }
-    return _conversation(
+    return conversation(
         entry_points=[
             CommandHandler("report", report_command),
             MessageHandler(READS_AS_REPORT, report_message),
@@ -886,280 +658,10 @@ def report_conversation(idle: timedelta = IDLE) -> ConversationHandler[Context]:
     )
 
 
-# --- deciding: review and extensions ----------------------------------------------------------
-
-
-async def review_pressed(update: Update, context: Context) -> object:
-    """通过 (rv:ok:<id>) decides at once; 退回 (rv:no:<id>) asks for the reason first."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    _prefix, action, number = query.data.split(":")
-    report_id = int(number)
-
-    def step(session: Session, asker: Asker, svc: Services) -> Step:
-        _ = asker.translate
-        report = session.get(ProgressReport, report_id)
-        if report is None or report.status != ReportStatus.submitted:
-            return Step(Notice(_("This has already been decided.")))
-        view = task_by_id(session, person=asker.person, task_id=report.task_id)
-        if view is None:
-            return Step(Notice(_("Only the task's lead leader or the office clerk can decide.")))
-        if action == "no":
-            draft = Draft("return", task=report.task_id, offered=[report_id])
-            ask = _("Why is it returned? Send the reason (or /cancel).")
-            return Step(_Sent(_title(view, _) + "\n" + esc(ask)), REASON, draft)
-        return _review(session, asker, svc, report_id, view, approve=True, reason=None)
-
-    return await _decision(update, context, step, press=True)
-
-
-def _review(
-    session: Session,
-    asker: Asker,
-    svc: Services,
-    report_id: int,
-    view: TaskView,
-    *,
-    approve: bool,
-    reason: str | None,
-) -> Step:
-    from nlu.i18n import translator
-
-    _ = asker.translate
-    try:
-        report = review_completion(
-            session,
-            report_id=report_id,
-            reviewer_id=asker.id,
-            approve=approve,
-            now=svc.now(),
-            reason=reason,
-        )
-    except AlreadyDecided:
-        return Step(Notice(_("This has already been decided.")))
-    except NotAllowed:
-        return Step(Notice(_("Only the task's lead leader or the office clerk can decide.")))
-    outbox = []
-    reporter = session.get(Person, report.person_id) if report.person_id else None
-    if reporter is not None and reporter.telegram_chat_id and reporter.id != asker.id:
-        told = translator(reporter.language or "zh_CN")
-        if approve:
-            text = told(N_("{name} approved: {task} is done.")).format(
-                name=esc(asker.person.name), task=_title(view, told)
-            )
-        else:
-            text = told(N_("{name} returned {task}: {reason}")).format(
-                name=esc(asker.person.name), task=_title(view, told), reason=esc(reason or "")
-            )
-        outbox.append(Out(reporter.telegram_chat_id, text))
-    said = (
-        _("Approved: {task} is done.") if approve else _("Returned: {task} is in progress again.")
-    )
-    return Step(Reply(said.format(task=_title(view, _))), outbox=outbox)
-
-
-async def extension_pressed(update: Update, context: Context) -> object:
-    """同意 (ex:ok), 改日期 (ex:date: asks the date), 不同意 (ex:no)."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    _prefix, action, number = query.data.split(":")
-    request_id = int(number)
-
-    def step(session: Session, asker: Asker, svc: Services) -> Step:
-        _ = asker.translate
-        request = session.get(ExtensionRequest, request_id)
-        if request is None or request.status != "pending":
-            return Step(Notice(_("This has already been decided.")))
-        view = task_by_id(session, person=asker.person, task_id=request.task_id)
-        if view is None:
-            return Step(Notice(_("Only the task's lead leader or the office clerk can decide.")))
-        if action == "date":
-            draft = Draft("grant", task=request.task_id, offered=[request_id])
-            ask = _("Which deadline do you grant? Send a date, e.g. 7月底 (or /cancel).")
-            return Step(_Sent(_title(view, _) + "\n" + esc(ask)), NEW_DATE, draft)
-        return _decide_extension(
-            session, asker, svc, request_id, view, approve=action == "ok", due=None
-        )
-
-    return await _decision(update, context, step, press=True)
-
-
-def _decide_extension(
-    session: Session,
-    asker: Asker,
-    svc: Services,
-    request_id: int,
-    view: TaskView,
-    *,
-    approve: bool,
-    due: date | None,
-) -> Step:
-    from nlu.i18n import translator
-
-    _ = asker.translate
-    try:
-        request = decide_extension(
-            session,
-            request_id=request_id,
-            decider_id=asker.id,
-            approve=approve,
-            now=svc.now(),
-            due=due,
-        )
-    except AlreadyDecided:
-        return Step(Notice(_("This has already been decided.")))
-    except NotAllowed:
-        return Step(Notice(_("Only the task's lead leader or the office clerk can decide.")))
-    granted = request.granted_due.isoformat() if request.granted_due else ""
-    outbox = []
-    asker_person = session.get(Person, request.person_id) if request.person_id else None
-    if asker_person is not None and asker_person.telegram_chat_id and asker_person.id != asker.id:
-        told = translator(asker_person.language or "zh_CN")
-        if approve:
-            text = told(N_("{name} granted the extension: {task} is now due {due}.")).format(
-                name=esc(asker.person.name), task=_title(view, told), due=granted
-            )
-        else:
-            text = told(N_("{name} declined the extension of {task}.")).format(
-                name=esc(asker.person.name), task=_title(view, told)
-            )
-        outbox.append(Out(asker_person.telegram_chat_id, text))
-    if approve:
-        said = _("Granted: {task} is now due {due}.").format(task=_title(view, _), due=granted)
-    else:
-        said = _("Declined: the deadline of {task} stays.").format(task=_title(view, _))
-    return Step(Reply(said), outbox=outbox)
-
-
-async def reason_given(update: Update, context: Context) -> object:
-    text = (update.effective_message.text or "").strip() if update.effective_message else ""
-
-    def step(session: Session, asker: Asker, svc: Services) -> Step:
-        _ = asker.translate
-        draft = Draft.of((context.user_data or {}).get(DECISION))
-        if draft is None or not draft.offered or draft.task is None:
-            return Step(Reply(esc(_(STALE))))
-        view = task_by_id(session, person=asker.person, task_id=draft.task)
-        if view is None:
-            return Step(Reply(esc(_(STALE))))
-        if not text:
-            return Step(
-                Reply(esc(_("Why is it returned? Send the reason (or /cancel)."))), REASON, draft
-            )
-        return _review(session, asker, svc, draft.offered[0], view, approve=False, reason=text)
-
-    return await _decision(update, context, step)
-
-
-async def date_granted(update: Update, context: Context) -> object:
-    text = (update.effective_message.text or "").strip() if update.effective_message else ""
-
-    def step(session: Session, asker: Asker, svc: Services) -> Step:
-        _ = asker.translate
-        draft = Draft.of((context.user_data or {}).get(DECISION))
-        if draft is None or not draft.offered or draft.task is None:
-            return Step(Reply(esc(_(STALE))))
-        view = task_by_id(session, person=asker.person, task_id=draft.task)
-        if view is None:
-            return Step(Reply(esc(_(STALE))))
-        due = _future_date(text, svc.today())
-        if due is None:
-            ask = _("I couldn't read a date after today in “{text}”. Try 7月底 or 2025-09-30.")
-            return Step(Reply(esc(ask.format(text=text))), NEW_DATE, draft)
-        return _decide_extension(session, asker, svc, draft.offered[0], view, approve=True, due=due)
-
-    return await _decision(update, context, step)
-
-
-async def _decision(
-    update: Update, context: Context, step_of: Any, *, press: bool = False
-) -> object:
-    """As _run, for the decide conversation (its words wait under DECISION)."""
-
-    def respond(session: Session, asker: Asker, svc: Services) -> Step:
-        return step_of(session, asker, svc)  # type: ignore[no-any-return]
-
-    def stranger(svc: Services) -> Step:
-        return Step(Notice(not_bound_short(stranger_translator(update, svc))))
-
-    step = decide(update, context, respond, stranger)
-    if context.user_data is not None:
-        if step.state != ConversationHandler.END and step.draft is not None:
-            context.user_data[DECISION] = step.draft.to_json()
-        else:
-            context.user_data.pop(DECISION, None)
-    if press and isinstance(step.said, Reply) and not isinstance(step.said, _Sent):
-        query = update.callback_query
-        assert query is not None
-        await query.answer()
-        await show(query, step.said.text, step.said.markup)
-    elif press and isinstance(step.said, _Sent):
-        assert update.callback_query is not None
-        await update.callback_query.answer()
-        await reply(update, step.said.text, step.said.markup)
-    else:
-        await _say(update, step.said, press=press)
-    for out in step.outbox:
-        await _send(context, out)
-    return step.state
-
-
-async def decision_cancelled(update: Update, context: Context) -> object:
-    def step(session: Session, asker: Asker, svc: Services) -> Step:
-        return Step(Reply(esc(asker.translate(N_("Nothing was decided.")))))
-
-    return await _decision(update, context, step)
-
-
-def decide_conversation(idle: timedelta = IDLE) -> ConversationHandler[Context]:
-    typed = filters.TEXT & ~filters.COMMAND
-    return _conversation(
-        entry_points=[
-            CallbackQueryHandler(review_pressed, pattern=REVIEW_DATA),
-            CallbackQueryHandler(extension_pressed, pattern=EXTENSION_DATA),
-        ],
-        states={
-            REASON: [MessageHandler(typed, reason_given)],
-            NEW_DATE: [MessageHandler(typed, date_granted)],
-        },
-        fallbacks=[CommandHandler("cancel", decision_cancelled)],
-        name=DECIDE,
-        persistent=True,
-        conversation_timeout=idle,
-        allow_reentry=True,
-        per_chat=False,
-    )
-
-
 async def nothing_to_cancel(update: Update, context: Context) -> None:
     """/cancel with no report under way."""
 
     def step(session: Session, asker: Asker, svc: Services) -> Step:
         return Step(Reply(esc(asker.translate(N_("There is nothing to cancel.")))))
 
-    await _run(update, context, step)
-
-
-async def stale_pressed(update: Update, context: Context) -> None:
-    """A report button pressed after its conversation ended (or after a restart lost it)."""
-    query = update.callback_query
-    assert query is not None
-
-    def respond(session: Session, asker: Asker, svc: Services) -> Notice:
-        return Notice(asker.translate(STALE))
-
-    said = decide(
-        update,
-        context,
-        respond,
-        lambda svc: Notice(not_bound_short(stranger_translator(update, svc))),
-    )
-    await query.answer(said.text, show_alert=True)
-
-
-def attachments_of(report: ProgressReport) -> list[dict[str, str]]:
-    try:
-        found = json.loads(report.attachments or "[]")
-    except ValueError:
-        return []
-    return found if isinstance(found, list) else []
+    await run(update, context, step, key=DRAFT)
