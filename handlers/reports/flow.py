@@ -334,7 +334,9 @@ def _confirm(session: Session, asker: Asker, svc: Services, draft: Draft) -> Ste
         )
         if report.status == ReportStatus.accepted:
             return Step(Reply(_("{task} is done. Thank you!").format(task=title(view, _))))
-        outbox = to_reviewers(session, view, asker.person, review_request(report, view))
+        outbox = to_reviewers(
+            session, view, asker.person, review_request(report, view), language=svc.default_language
+        )
         text = _("Sent for review: {task}. I'll tell you the decision.").format(task=title(view, _))
         return Step(Reply(text + _unreached(session, view, outbox, _)), outbox=outbox)
     due = date.fromisoformat(draft.due)
@@ -358,7 +360,9 @@ def _confirm(session: Session, asker: Asker, svc: Services, draft: Draft) -> Ste
             task=title(view, _), due=due.isoformat()
         )
         return Step(Reply(text))
-    outbox = to_reviewers(session, view, asker.person, extension_request(request, view))
+    outbox = to_reviewers(
+        session, view, asker.person, extension_request(request, view), language=svc.default_language
+    )
     text = _("Extension asked: {task} to {due}. I'll tell you the decision.").format(
         task=title(view, _), due=due.isoformat()
     )

@@ -9,6 +9,7 @@ a small conversation ("decide") waits for them. Every press is checked against w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -58,6 +59,8 @@ REVIEW_DATA = r"^rv:(?:ok|no):\d+$"
 EXTENSION_DATA = r"^ex:(?:ok|date|no):\d+$"
 
 APPROVE_BUTTON, RETURN_BUTTON = N_("Approve"), N_("Return")
+DECIDED = N_("This has already been decided.")
+ONLY_DECIDERS = N_("Only the task's lead leader or the office clerk can decide.")
 GRANT_BUTTON, OTHER_DATE_BUTTON, DECLINE_BUTTON = (
     N_("Grant"),
     N_("Grant another date"),
@@ -68,17 +71,34 @@ GRANT_BUTTON, OTHER_DATE_BUTTON, DECLINE_BUTTON = (
 # --- asking the lead leader -------------------------------------------------------------------
 
 
-def to_reviewers(session: Session, view: TaskView, reporter: Person, build: Any) -> list[Out]:
-    """The request, in each reviewer's language, to each one who can be reached."""
+def to_reviewers(
+    session: Session, view: TaskView, reporter: Person, build: Any, *, language: str
+) -> list[Out]:
+    """The request, in each reviewer's language (else ``language``), to each one reachable."""
     assert view.task.id is not None
     out = []
     for person in approvers(session, task_id=view.task.id):
         if person.telegram_chat_id is None or not person.reachable or person.id == reporter.id:
             continue
-        _ = translator(person.language or "zh_CN")
+        _ = translator(person.language or language)
         text, markup = build(reporter.name, _)
         out.append(Out(person.telegram_chat_id, text, markup))
     return out
+
+
+def _tell(
+    session: Session,
+    person_id: int | None,
+    decider: Asker,
+    svc: Services,
+    message: Callable[[Translate], str],
+) -> list[Out]:
+    """The decision, in their language, to the person who asked for it (not to the decider)."""
+    person = session.get(Person, person_id) if person_id else None
+    if person is None or not person.telegram_chat_id or person.id == decider.id:
+        return []
+    told = translator(person.language or svc.default_language)
+    return [Out(person.telegram_chat_id, message(told))]
 
 
 def review_request(report: ProgressReport, view: TaskView) -> Any:
@@ -134,10 +154,10 @@ async def review_pressed(update: Update, context: Context) -> object:
         _ = asker.translate
         report = session.get(ProgressReport, report_id)
         if report is None or report.status != ReportStatus.submitted:
-            return Step(Notice(_("This has already been decided.")))
+            return Step(Notice(_(DECIDED)))
         view = task_by_id(session, person=asker.person, task_id=report.task_id)
         if view is None:
-            return Step(Notice(_("Only the task's lead leader or the office clerk can decide.")))
+            return Step(Notice(_(ONLY_DECIDERS)))
         if action == "no":
             draft = Draft("return", task=report.task_id, offered=[report_id])
             ask = _("Why is it returned? Send the reason (or /cancel).")
@@ -168,22 +188,19 @@ def _review(
             reason=reason,
         )
     except AlreadyDecided:
-        return Step(Notice(_("This has already been decided.")))
+        return Step(Notice(_(DECIDED)))
     except NotAllowed:
-        return Step(Notice(_("Only the task's lead leader or the office clerk can decide.")))
-    outbox = []
-    reporter = session.get(Person, report.person_id) if report.person_id else None
-    if reporter is not None and reporter.telegram_chat_id and reporter.id != asker.id:
-        told = translator(reporter.language or "zh_CN")
+        return Step(Notice(_(ONLY_DECIDERS)))
+    name = esc(asker.person.name)
+
+    def told(told: Translate) -> str:
         if approve:
-            text = told(N_("{name} approved: {task} is done.")).format(
-                name=esc(asker.person.name), task=title(view, told)
-            )
-        else:
-            text = told(N_("{name} returned {task}: {reason}")).format(
-                name=esc(asker.person.name), task=title(view, told), reason=esc(reason or "")
-            )
-        outbox.append(Out(reporter.telegram_chat_id, text))
+            text = told(N_("{name} approved: {task} is done."))
+            return text.format(name=name, task=title(view, told))
+        text = told(N_("{name} returned {task}: {reason}"))
+        return text.format(name=name, task=title(view, told), reason=esc(reason or ""))
+
+    outbox = _tell(session, report.person_id, asker, svc, told)
     said = (
         _("Approved: {task} is done.") if approve else _("Returned: {task} is in progress again.")
     )
@@ -201,10 +218,10 @@ async def extension_pressed(update: Update, context: Context) -> object:
         _ = asker.translate
         request = session.get(ExtensionRequest, request_id)
         if request is None or request.status != "pending":
-            return Step(Notice(_("This has already been decided.")))
+            return Step(Notice(_(DECIDED)))
         view = task_by_id(session, person=asker.person, task_id=request.task_id)
         if view is None:
-            return Step(Notice(_("Only the task's lead leader or the office clerk can decide.")))
+            return Step(Notice(_(ONLY_DECIDERS)))
         if action == "date":
             draft = Draft("grant", task=request.task_id, offered=[request_id])
             ask = _("Which deadline do you grant? Send a date, e.g. 7月底 (or /cancel).")
@@ -237,23 +254,20 @@ def _decide_extension(
             due=due,
         )
     except AlreadyDecided:
-        return Step(Notice(_("This has already been decided.")))
+        return Step(Notice(_(DECIDED)))
     except NotAllowed:
-        return Step(Notice(_("Only the task's lead leader or the office clerk can decide.")))
+        return Step(Notice(_(ONLY_DECIDERS)))
     granted = request.granted_due.isoformat() if request.granted_due else ""
-    outbox = []
-    asker_person = session.get(Person, request.person_id) if request.person_id else None
-    if asker_person is not None and asker_person.telegram_chat_id and asker_person.id != asker.id:
-        told = translator(asker_person.language or "zh_CN")
+    name = esc(asker.person.name)
+
+    def told(told: Translate) -> str:
         if approve:
-            text = told(N_("{name} granted the extension: {task} is now due {due}.")).format(
-                name=esc(asker.person.name), task=title(view, told), due=granted
-            )
-        else:
-            text = told(N_("{name} declined the extension of {task}.")).format(
-                name=esc(asker.person.name), task=title(view, told)
-            )
-        outbox.append(Out(asker_person.telegram_chat_id, text))
+            text = told(N_("{name} granted the extension: {task} is now due {due}."))
+            return text.format(name=name, task=title(view, told), due=granted)
+        text = told(N_("{name} declined the extension of {task}."))
+        return text.format(name=name, task=title(view, told))
+
+    outbox = _tell(session, request.person_id, asker, svc, told)
     if approve:
         said = _("Granted: {task} is now due {due}.").format(task=title(view, _), due=granted)
     else:
