@@ -62,12 +62,12 @@ from nlu.i18n import N_, Translate
 from nlu.intents import (
     Intent,
     IntentKind,
-    read_intent,
     read_name,
     read_period,
     read_task_number,
     search_terms,
 )
+from nlu.understand import Reading
 
 PAGE_SIZE = 8
 PAGE_DATA = r"^pg:"
@@ -203,6 +203,8 @@ LISTS: dict[str, ListKind] = {
     ),
 }
 _LIST_ASKED_AS = {kind.asked_as: name for name, kind in LISTS.items()}
+# nlu.understand's kinds are a superset of nlu.intents': the lists by either name.
+_READING_LISTS: dict[str, str] = {str(kind.asked_as): name for name, kind in LISTS.items()}
 
 
 @dataclass(frozen=True)
@@ -313,18 +315,6 @@ def _usage(asker: Asker, message: str, **values: str) -> Reply:
     """How to use a command, or why its argument was not understood."""
     text = asker.translate(message)
     return Reply(text.format(**{key: esc(value) for key, value in values.items()}))
-
-
-# Questions that never name a leader or department: read them without loading the names.
-_NAMELESS = frozenset({"todo", "due", "overdue", "task", "help"})
-
-
-def _read(session: Session, text: str) -> Intent:
-    intent = read_intent(text)
-    if intent.kind in _NAMELESS:
-        return intent
-    leaders, departments = known_names(session)
-    return read_intent(text, leaders=leaders, departments=departments)
 
 
 # --- commands and messages ------------------------------------------------------------------
@@ -449,24 +439,25 @@ def _understood(
         return Reply(esc(text.format(words=reading.unread)))
     if kind in ("task", "question"):
         return _one_task(session, context, asker, svc, understood)
-    if kind in ("due", "overdue") and (reading.department or reading.leader):
-        if not asker.sees_others:
-            return Reply(_(ONLY_OVERSEERS))
-        who = f"d:{reading.department}" if reading.department else f"l:{reading.leader}"
-        arg = f"{reading.period or ''}|{who}"
-        list_kind = DUE if kind == "due" else OVERDUE
-        return _answer(session, context, asker, ListRequest(list_kind, arg), svc)
+    narrowed = reading.department or reading.leader
+    if kind in ("due", "overdue") and narrowed and not asker.sees_others:
+        return Reply(_(ONLY_OVERSEERS))
     if kind == "search" and understood.candidates:
         return _candidates(context, asker, understood)
-    if kind == "search" and not reading.terms:
-        return Reply(esc(_(NOT_UNDERSTOOD)))
-    intent = Intent(
-        kind,  # type: ignore[arg-type]
-        period=reading.period,  # type: ignore[arg-type]
-        terms=reading.terms,
-        name=reading.department or reading.leader,
-    )
-    return _answer(session, context, asker, _request(intent), svc)
+    return _answer(session, context, asker, _list_of(reading), svc)
+
+
+def _list_of(reading: Reading) -> ListRequest | None:
+    """The list a reading asks for (None: not one we can list)."""
+    name = _READING_LISTS.get(reading.kind)
+    if name is None or (reading.kind == "search" and not reading.terms):
+        return None
+    if name in (DUE, OVERDUE) and (reading.department or reading.leader):
+        who = f"d:{reading.department}" if reading.department else f"l:{reading.leader}"
+        return ListRequest(name, f"{reading.period or ''}|{who}")
+    # At most one of these is set: the argument of the lists that take one.
+    arg = reading.period or " ".join(reading.terms) or reading.department or reading.leader
+    return ListRequest(name, arg or "")
 
 
 def _social(social: str | None, asker: Asker, _: Translate) -> str:

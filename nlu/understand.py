@@ -136,7 +136,6 @@ _TASK_REFS = re.compile(
         )
     )
 )
-_AND = re.compile(r"^\s*(?:和|与|跟|及|、|,|以及|还有)\s*$")
 
 
 @dataclass(frozen=True)
@@ -256,6 +255,14 @@ _ASPECTS: tuple[tuple[Aspect, str], ...] = (
     ("content", r"是什么|是啥|内容|讲的什么|干什么|做什么|讲什么|what"),
 )
 _ASPECT = re.compile("|".join(f"(?P<{name}>{words})" for name, words in _ASPECTS))
+_ASPECT_NAMES: dict[str, Aspect] = {name: name for name, _words in _ASPECTS}
+
+
+def _aspect(match: re.Match[str] | None) -> Aspect | None:
+    """Which aspect of a task an _ASPECT match asks about."""
+    return _ASPECT_NAMES.get(match.lastgroup or "") if match is not None else None
+
+
 _DONE = re.compile(
     r"(?:办|做|弄|搞|干|跑|开|写|报|发|印|走|建|交)(?:完|好)了|办完|办结|做完|弄完|搞定|干完|完工|结束了?|完结|已完成|完成了"
     r"|全部完成|都完成|已经完成|圆满完成|顺利完成|完成(?:啦|咯|喽)|已落实|落实完|已办|已经办|完成任务|任务完成"
@@ -471,11 +478,11 @@ def understand(
     numbers = tuple(ref.number for ref in refs)
     cut = _cut(core, [(ref.start, ref.end) for ref in refs])
     quantities = read_quantities(cut)
-    quantity = _report_quantity(cut)
+    quantity = read_quantity(cut)  # the report's amount: nlu.quantity weighs 累计, 已, 还差
     topic = _topic(cut, _spans(quantities))
     asks = _QUESTION.search(cut) is not None
     aspect_match = _ASPECT.search(cut)
-    aspect: Aspect | None = aspect_match.lastgroup if aspect_match else None  # type: ignore[assignment]
+    aspect = _aspect(aspect_match)
 
     if _SNOOZE.search(core):
         return Reading("snooze", numbers, text=normal)
@@ -512,7 +519,7 @@ def _question(
     normal: str,
 ) -> Reading:
     """A question: about one task (by number or by words), statistics, or a list."""
-    aspect: Aspect | None = aspect_match.lastgroup if aspect_match else None  # type: ignore[assignment]
+    aspect = _aspect(aspect_match)
     if len(numbers) > 1:
         return Reading("task", numbers, text=normal)
     if numbers:
@@ -537,11 +544,6 @@ def _question(
 
 def _spans(quantities: Collection[Quantity]) -> list[tuple[int, int]]:
     return [(quantity.start, quantity.end) for quantity in quantities]
-
-
-def _report_quantity(text: str) -> Quantity | None:
-    """The amount a report gives (nlu.quantity weighs 累计, 已, 还差 … to choose it)."""
-    return read_quantity(text)
 
 
 def _list(
