@@ -3,7 +3,7 @@
 ``parse_deadline(text, today=..., year=...)`` reads cells such as ``2025.12``, ``6月底前``,
 ``上半年``, ``每季度末``, ``持续推进``, ``2025年2月17日(星期一)下班前`` and chat such as ``下周五``,
 ``明天下午3点``, ``两周后``.  It never reads the clock: ``today`` is passed in, and ``year`` is
-the document's year (year-less dates take it, else ``today.year``).
+the document's year; ``year=None`` means chat.
 
 Kinds: ``on`` an exact day; ``by`` a deadline (``due`` is the last allowed day); ``range`` a
 window (``start``..``due``); ``recurring`` (``recurrence`` names the cycle, ``due`` is the next
@@ -13,17 +13,28 @@ rule is a full match and anything left over makes the phrase unknown.
 
 Decisions:
 
+* Which year.  In a document a year-less date takes the document's year and never moves
+  (``1月10日`` in a 2025 document is 2025-01-10, even read in December).  In chat a year-less date
+  is its next occurrence: this year's, or next year's once it has passed (``1月10号`` said on
+  2025-12-15 is 2026-01-10, ``2月底`` on 2025-12-30 is 2026-02-28, ``12月1日`` on 12-15 is
+  2026-12-01, ``上半年`` in December is next year's; ``12月15日`` on 12-15 is today).  A range
+  moves as a whole (``10月20日至11月20日`` on 11-15 is this year's).  Words that name the period
+  keep it, past or not: ``本月1日`` on the 15th is this month's 1st, ``今年3月`` this year's March;
+  a bare ``月初`` that has passed is next month's, as a bare ``15号`` already is.
 * ``X前`` on a point (a day, ``底``/``末``, ``下班``) is "by" that point; on a holiday it is "by the
   day before"; on a span (``6月前``, ``2025.12前``, ``上半年前``) it is unknown, because it reads
   both as "before June starts" and "by the end of June".  ``X内`` on a span is "by its end".
 * Weeks, months and the rest span what ``nlu.calendar`` says: ``本周内``/``这周`` is "by Friday"
   (the office week), "by this Sunday" once that Friday has passed; ``下周`` is the range
   Monday..Friday of next week; ``周五`` (no prefix) is the next Friday on or after today.
+  ``本周五`` (or 本周一..四) said on the weekend, when the office week is over, is the coming
+  one: chat asks for a deadline ahead, never one just gone.  A ``本周三`` already past on a
+  working day is unknown: a slip, and no deadline.
 * ``N天/周/个月/年后`` and ``N...内`` (``三年内``) are relative to ``today``: due = today + N, with
   month arithmetic clamped to the month's end (1月31日 + 1个月 = 2月28日).
 * ``月初`` is ``上旬`` (1st..10th); bare ``月中``/``年初``/``年中`` are unknown.
 * Holidays take the document year when one is given (``春节前`` in a 2025 document is 2025-01-28),
-  else the next one on or after ``today``.
+  else the next one on or after ``today``, as every year-less date in chat.
 * Recurring deadlines are due on the next occurrence on or after ``today``, or on or after January
   1st of the document year when today is earlier; ``每月31日`` clamps to short months' ends.
 * ``6月内`` is "within June"; six months is ``6个月内``.  Counts beyond 10 years (60 months,
@@ -475,14 +486,17 @@ def _calendar(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
         y, explicit, rest = int(body), True, ""
     if not 1900 <= y <= 2099:
         return None
-    if not explicit and ctx.year is None and _HOLIDAY.fullmatch(rest):
-        # Chat: the next such holiday (the eve for 前) on or after today.
-        for year in (ctx.today.year, ctx.today.year + 1):
-            hit = _absolute(rest, year, False, by)
-            if hit and hit.hi >= ctx.today:
-                return hit
+    hit = _absolute(rest, y, explicit, by)
+    if explicit or ctx.year is not None:
+        return hit
+    # Chat without a year: the next occurrence, this year's unless it has passed (2月29日 may
+    # exist only next year).
+    if hit is not None and hit.hi >= ctx.today:
+        return hit
+    if hit is None and not _A_DAY.fullmatch(rest):
         return None
-    return _absolute(rest, y, explicit, by)
+    later = _absolute(rest, y + 1, explicit, by)
+    return later if later is not None and later.hi >= ctx.today else None
 
 
 def _count(body: str, ctx: _Ctx) -> _Hit | None:
@@ -529,12 +543,16 @@ def _relative(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
         d = today + timedelta(days=_DAYWORD_OFFSET[word])
         return _Hit(d, d, "by" if m.group(2) else "relative", True)
     if m := _R_WEEKDAY.fullmatch(body):
-        mark = m.group(2)
+        which, mark = m.group(1), m.group(2)
         wd = int(mark) if mark.isdigit() else 7
-        if m.group(1) is None:  # 周三: the next one, today included
+        if which is None:  # 周三: the next one, today included
             d = today + timedelta(days=(wd - today.isoweekday()) % 7)
         else:
-            d = monday(today) + timedelta(weeks=_OFFSETS[m.group(1)], days=wd - 1)
+            d = monday(today) + timedelta(weeks=_OFFSETS[which], days=wd - 1)
+        if which in ("这", "本") and d < today:
+            if today.isoweekday() < 6 or wd > 5:
+                return None  # 本周三 on a Thursday: a slip, and no deadline
+            d += timedelta(weeks=1)  # 本周五 on the weekend: the office week is over
         return _Hit(d, d, "relative", True)
     if m := _R_WEEK.fullmatch(body):
         which, end = m.group(1), m.group(2)
@@ -559,7 +577,10 @@ def _relative(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
         if day:
             named = _day(y, mo, int(day))
             return _Hit(named, named, "relative", True) if named else None
-        return _month_hit(y, mo, part)
+        hit = _month_hit(y, mo, part)
+        if which is None and hit is not None and hit.hi < today:  # 月初 on the 20th: next month's
+            hit = _month_hit(*shift_month(y, mo, 1), part)
+        return hit
     if m := _R_QUARTER.fullmatch(body):
         q = (today.month - 1) // 3 + _OFFSETS[m.group(1).rstrip("个")]
         y, mo = shift_month(today.year, 3 * q + 1, 0)
@@ -631,7 +652,20 @@ def _recurring(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
 
 
 def _range(body: str, ctx: _Ctx) -> _Hit | None:
-    """Two phrases joined by 至/到/-/~: 2025-2027年, 6-8月, 5月20日至25日."""
+    """Two phrases joined by 至/到/-/~; in chat a year-less range is its next occurrence."""
+    if ctx.year is not None:
+        return _range_in(body, ctx)
+    # As a whole: 10月20日至11月20日 said on 11月15日 is this year's, not the next.
+    this_year = ctx.today.year
+    hit = _range_in(body, ctx._replace(year=this_year))
+    if hit is None or hit.hi >= ctx.today:
+        return hit
+    later = _range_in(body, ctx._replace(year=this_year + 1, base=this_year + 1))
+    return later if later is not None and later.hi >= ctx.today else hit
+
+
+def _range_in(body: str, ctx: _Ctx) -> _Hit | None:
+    """2025-2027年, 6-8月, 5月20日至25日."""
     sep = _RANGE_SEP.search(body)
     if not sep:
         return None

@@ -276,13 +276,74 @@ CHAT: list[Case] = [
     ("春节前", NOV, None, "2026-02-16", "by", None, None),
     ("元旦前", NOV, None, "2025-12-31", "by", None, None),
     ("国庆前", NOV, None, "2026-09-30", "by", None, None),
-    ("6月底前", NOV, None, "2025-06-30", "by", None, None),  # year-less: today's year
+    ("6月底前", NOV, None, "2026-06-30", "by", None, None),  # year-less in chat: the next one
     ("12.31前", NOV, None, "2025-12-31", "by", None, None),
     ("每季度末", NOV, None, "2025-12-31", "recurring", "quarterly", None),
     ("每月5日前", NOV, None, "2025-12-05", "recurring", "monthly", None),
 ]
 
-CASES = DOCUMENT + CHAT + [(text, WED, DOC, None, "unknown", None, None) for text in UNKNOWN]
+THU = date(2025, 3, 13)
+SUN = date(2025, 3, 16)
+DEC15 = date(2025, 12, 15)  # a Monday
+DEC30 = date(2025, 12, 30)
+
+# Chat reads a year-less date as its next occurrence; a document's year never moves.
+NEXT_OCCURRENCE: list[Case] = [
+    ("1月10号", DEC15, None, "2026-01-10", "on", None, None),
+    ("1月10日", DEC15, None, "2026-01-10", "on", None, None),
+    ("一月十日", DEC15, None, "2026-01-10", "on", None, None),
+    ("１月１０号", DEC15, None, "2026-01-10", "on", None, None),
+    ("1 月 10 号", DEC15, None, "2026-01-10", "on", None, None),
+    ("1月10号前", DEC15, None, "2026-01-10", "by", None, None),
+    ("1月10日之前", DEC15, None, "2026-01-10", "by", None, None),
+    ("1月10号以前", DEC15, None, "2026-01-10", "by", None, None),
+    ("1.10前", DEC15, None, "2026-01-10", "by", None, None),
+    ("2月底", DEC30, None, "2026-02-28", "by", None, None),
+    ("二月底前", DEC30, None, "2026-02-28", "by", None, None),
+    ("２月底之前", DEC30, None, "2026-02-28", "by", None, None),
+    ("12月1日", DEC15, None, "2026-12-01", "on", None, None),  # passed this month: next year
+    ("12月15日", DEC15, None, "2025-12-15", "on", None, None),  # today has not passed
+    ("12月20号", DEC15, None, "2025-12-20", "on", None, None),
+    ("3月", DEC15, None, "2026-03-31", "by", None, None),
+    ("上半年", DEC15, None, "2026-06-30", "range", None, "2026-01-01"),
+    ("月初", DEC15, None, "2026-01-10", "range", None, "2026-01-01"),
+    ("月初", date(2025, 3, 5), None, "2025-03-10", "range", None, "2025-03-01"),
+    ("本月初", WED, None, "2025-03-10", "range", None, "2025-03-01"),  # named: stays
+    ("10月20日至11月20日", NOV, None, "2025-11-20", "range", None, "2025-10-20"),  # as a whole
+    ("1-2月", DEC15, None, "2026-02-28", "range", None, "2026-01-01"),
+    # words that name the period keep it
+    ("本月1日", DEC15, None, "2025-12-01", "relative", None, None),
+    ("本月1号前", DEC15, None, "2025-12-01", "by", None, None),
+    ("今年3月", DEC15, None, "2025-03-31", "by", None, None),
+    # a document's year rules
+    ("1月10号", DEC15, DOC, "2025-01-10", "on", None, None),
+    ("2月底", DEC30, DOC, "2025-02-28", "by", None, None),
+    ("1月10号", DEC15, 2026, "2026-01-10", "on", None, None),
+]
+
+# 本周X once this week's X has passed.
+THIS_WEEK: list[Case] = [
+    ("本周五前", SAT, None, "2025-03-21", "by", None, None),  # the office week is over
+    ("本周五", SAT, None, "2025-03-21", "relative", None, None),
+    ("这周五之前", SAT, None, "2025-03-21", "by", None, None),
+    ("本周五以前", SAT, None, "2025-03-21", "by", None, None),
+    ("本周五前", SUN, None, "2025-03-21", "by", None, None),
+    ("本周一", SAT, None, "2025-03-17", "relative", None, None),
+    ("本周五前", WED, None, "2025-03-14", "by", None, None),
+    ("本周五前", date(2025, 3, 14), None, "2025-03-14", "by", None, None),
+    ("本周六", SAT, None, "2025-03-15", "relative", None, None),
+    ("本周三前", THU, None, None, "unknown", None, None),  # a slip on a working day
+    ("本周六", SUN, None, None, "unknown", None, None),
+    ("上周五", WED, None, "2025-03-07", "relative", None, None),  # the words say it is past
+]
+
+CASES = (
+    DOCUMENT
+    + CHAT
+    + NEXT_OCCURRENCE
+    + THIS_WEEK
+    + [(text, WED, DOC, None, "unknown", None, None) for text in UNKNOWN]
+)
 
 
 @pytest.mark.parametrize(("text", "today", "year", "due", "kind", "recurrence", "start"), CASES)
