@@ -20,10 +20,20 @@ Decisions:
   2026-12-01, ``上半年`` in December is next year's; ``12月15日`` on 12-15 is today).  A range
   moves as a whole (``10月20日至11月20日`` on 11-15 is this year's).  Words that name the period
   keep it, past or not: ``本月1日`` on the 15th is this month's 1st, ``今年3月`` this year's March;
-  a bare ``月初`` that has passed is next month's, as a bare ``15号`` already is.
-* ``X前`` on a point (a day, ``底``/``末``, ``下班``) is "by" that point; on a holiday it is "by the
-  day before"; on a span (``6月前``, ``2025.12前``, ``上半年前``) it is unknown, because it reads
-  both as "before June starts" and "by the end of June".  ``X内`` on a span is "by its end".
+  a bare ``月初``/``月中`` that has passed is next month's, as a bare ``15号`` already is.
+* ``X前`` on a point (a day, ``底``/``末``/``中``, ``下班``) is "by" that point; on a holiday it is
+  "by the day before"; on a span (``6月前``, ``2025.12前``, ``上半年前``) it is unknown, because it
+  reads both as "before June starts" and "by the end of June".  ``X内`` on a span is "by its end",
+  and so is a span after 到/至/截至 or before 为止/止 (``到2025年`` is by 2025-12-31), which say
+  "up to", not "before"; a range keeps its start (``自2025年10月1日起至11月30日止``).
+* A part of a month with 前 is by the day before the part starts: ``9月中旬前`` is by 9月10日,
+  ``12月上旬前`` by 11月30日, ``下旬前`` by the 20th, ``月初前`` (初 is 上旬) by the previous
+  month's end.  Offices write it for "before mid-September"; of the two readings it is the
+  earlier one, so a reminder is never late, and the two are only ten days apart (for a whole
+  month, 6月前, they are a month apart, which is why that stays unknown).  ``每月中旬前`` is by
+  each 10th.
+* ``月初`` is ``上旬``: the window 1st..10th, due by the 10th.  ``月中`` is by the 15th, ``年中`` by
+  6月30日; ``年初`` is unknown.
 * Weeks, months and the rest span what ``nlu.calendar`` says: ``本周内``/``这周`` is "by Friday"
   (the office week), "by this Sunday" once that Friday has passed; ``下周`` is the range
   Monday..Friday of next week; ``周五`` (no prefix) is the next Friday on or after today.
@@ -31,15 +41,29 @@ Decisions:
   one: chat asks for a deadline ahead, never one just gone.  A ``本周三`` already past on a
   working day is unknown: a slip, and no deadline.
 * ``N天/周/个月/年后`` and ``N...内`` (``三年内``) are relative to ``today``: due = today + N, with
-  month arithmetic clamped to the month's end (1月31日 + 1个月 = 2月28日).
-* ``月初`` is ``上旬`` (1st..10th); bare ``月中``/``年初``/``年中`` are unknown.
+  month arithmetic clamped to the month's end (1月31日 + 1个月 = 2月28日).  ``明后天`` is "by the
+  day after tomorrow"; ``明早`` is 明天早上 (``明早9点前``: tomorrow, by 09:00).
+* ``次月`` is the month after today's (``次月5日前``), in documents too; ``次年`` is the year after
+  the document's, else after today's; ``元月`` is January.
 * Holidays take the document year when one is given (``春节前`` in a 2025 document is 2025-01-28),
-  else the next one on or after ``today``, as every year-less date in chat.
+  else the next one on or after ``today``.  ``年前`` is the last working day before the Spring
+  Festival holiday, as the calendar has it (2026-02-14, a 调休 Saturday, for 2026); ``春节前``
+  keeps its reading, by 除夕.  ``国庆后第一个工作日``/``春节后上班第一天`` is the first working day
+  after the holiday's days off (2025-10-09), for the holidays that have days off; ``春节后`` and
+  ``国庆后第一天`` are unknown.
+* Spans from an event the grammar cannot date (``自即日起至…``, ``通告之日起至2025年12月31日``) are
+  by their end; from a date (``从2009年至2012年``) they are a range.  ``4至8月之间`` is the range.
 * Recurring deadlines are due on the next occurrence on or after ``today``, or on or after January
-  1st of the document year when today is earlier; ``每月31日`` clamps to short months' ends.
-* ``6月内`` is "within June"; six months is ``6个月内``.  Counts beyond 10 years (60 months,
-  104 weeks, 366 days, 100 working days) are unknown; working days come from the calendar passed
-  in (``nlu.calendar``: an admin's overrides, the official notices, computed statutory holidays).
+  1st of the document year when today is earlier; ``每月31日`` clamps to short months' ends.  A
+  day in a quarter's first or last month recurs quarterly on that day (``每个季度第1个月的20日前``:
+  20 January, April, July, October; ``每季度最后一个月的30日前``: 30 March, June …), as
+  ``每季度末`` does on the quarter's last day.
+* ``6月内`` is "within June"; six months is ``6个月内``.  But ``一月内``/``两月内`` in words (no
+  year or 十 before them) count months, "within a month", as offices write them: 两 never names
+  February, and "within January" is written 1月份内 or 元月内.  Counts beyond 10 years (60
+  months, 104 weeks, 366 days, 100 working days) are unknown; working days come from the
+  calendar passed in (``nlu.calendar``: an admin's overrides, the official notices, computed
+  statutory holidays).
 * A clock time is kept (``time``) only when it is unambiguous: with 上午/下午/晚上…, an hour
   >= 12, or a zero-padded hour (``09:30``); ``明天3点`` keeps the day and drops the hour.
 * Continuous keywords (持续, 长期, 常态化, 全年 …) count only when no date or number stands
@@ -208,7 +232,7 @@ _WEEKDAYS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 
 # Holidays named by a date (五一, 十一) are renamed before numerals become digits.
 _HOLIDAY_ALIAS = re.compile(
     r"(?<![\d〇零一二两三四五六七八九十百千第月初])(五一|十一|七一|八一|六一|三八|五四)"
-    r"(?:劳动|国庆|建党|建军|儿童|妇女|青年)?(?:节|(?=前|之前|以前|假|长假|小长假|黄金周))"
+    r"(?:劳动|国庆|建党|建军|儿童|妇女|青年)?(?:节|(?=前|之前|以前|后|之后|以后|假|长假|小长假|黄金周))"
 )
 _ALIAS_NAMES = {
     "五一": "劳动节",
@@ -220,6 +244,10 @@ _ALIAS_NAMES = {
     "五四": "青年节",
 }
 _TONIGHT = re.compile(r"(今|明)晚(?!上)")  # 今晚8点 -> 今天晚上8点, so the clock sees 晚上
+_MORNING = re.compile(r"(今|明)(?:早上|早晨|早|晨)")  # 明早9点 -> 明天早上9点
+_JANUARY = re.compile(r"(?<!单)元月")  # 次年元月十日 -> 次年1月十日
+# 一月内/两月内 count months (within one/two months); only a year or 十 before makes 一月 January.
+_MONTH_COUNT = re.compile(r"(?<![\d〇零一二两三四五六七八九十百年第])([一两])月(?=内|以内|之内)")
 _BOTH_FESTIVALS = re.compile(r"元旦(?:、|和|及|与)?春节|两节")  # the later of the two
 _CN_RUN = re.compile(r"[零〇一二两三四五六七八九十百千]+")
 _HAO = re.compile(r"(?<=\d)号")
@@ -236,7 +264,9 @@ _TAIL_VERB = re.compile(
     r"(?:完成任务|完成|办结|结束|落实到位|到位|提交|报送|上报|报|交|反馈|回复)$"
 )
 _TAIL_APPROX = re.compile(r"(?:左右|前后)$")
-_TAIL_BY = re.compile(r"(?:之前|以前|前|为止|截止|止)$")
+_TAIL_BEFORE = re.compile(r"(?:之前|以前|前)$")
+_TAIL_UNTIL = re.compile(r"(?:为止|截止|止)$")
+_TAIL_BETWEEN = re.compile(r"(?:之间|期间|(?<=[月年])间)$")  # 4至8月之间: the range itself
 _CLOCK = re.compile(
     r"(?P<part>上午|早上|早晨|中午|下午|傍晚|晚上|夜里|晚|凌晨)?(?P<h>\d{1,2})"
     r"(?:(?:点|时)(?:(?P<m>\d{1,2})分?|(?P<half>半))?(?:整|钟)?|:(?P<mm>\d{2}))$"
@@ -284,6 +314,9 @@ def _normalise(text: str) -> tuple[str, int | None]:
         s = s[: note.start()] + s[note.end() :]
     s = _BOTH_FESTIVALS.sub("春节", s)
     s = _TONIGHT.sub(r"\1天晚上", s)
+    s = _MORNING.sub(r"\1天早上", s)
+    s = _JANUARY.sub("1月", s)
+    s = _MONTH_COUNT.sub(r"\1个月", s)
     s = _HOLIDAY_ALIAS.sub(lambda m: _ALIAS_NAMES[m.group(1)], s)
     # Dotted dates first, while only Arabic digits are digits: 三.二 is no date.
     s = _YMD_DOTTED.sub(_ymd, s)
@@ -295,7 +328,9 @@ def _normalise(text: str) -> tuple[str, int | None]:
 
 class _Frame(NamedTuple):
     body: str
-    by: bool
+    by: bool  # a by-marker: 截至/到 … in front, 前/为止 … behind
+    before: bool  # the marker is 前/之前/以前: "before" a span is unclear, "up to" one is not
+    between: bool  # 之间/期间: the phrase must be a range
     clock: dtime | None
     day_only: bool  # a day part (下午, 下班) or a clock time was named, so a bare one means today
 
@@ -303,19 +338,22 @@ class _Frame(NamedTuple):
 def _frame(s: str) -> _Frame | None:
     """Peel markers off the phrase: 截至/于 …, 完成/左右/前, and a clock time or day part."""
     lead = _LEAD.match(s)
-    by = False
+    by = before = between = False
     if lead:
         by = lead.group(1) is not None
         s = s[lead.end() :]
     while True:
-        before = s
-        s = _TAIL_VERB.sub("", s)
-        s = _TAIL_APPROX.sub("", s)
-        stripped = _TAIL_BY.sub("", s)
-        by = by or stripped != s
-        s = stripped
-        if s == before:
+        previous = s
+        s = _TAIL_APPROX.sub("", _TAIL_VERB.sub("", s))
+        if tail := _TAIL_BEFORE.search(s):
+            before, s = True, s[: tail.start()]
+        if tail := _TAIL_UNTIL.search(s):
+            by, s = True, s[: tail.start()]
+        if tail := _TAIL_BETWEEN.search(s):
+            between, s = True, s[: tail.start()]
+        if s == previous:
             break
+    by = by or before
     clock: dtime | None = None
     day_only = False
     c = _CLOCK.search(s)
@@ -338,11 +376,10 @@ def _frame(s: str) -> _Frame | None:
         if sure and hour < 24:
             clock = dtime(hour, minute)
         s = s[: c.start()]
-    d = _DAYPART.search(s)
-    if d:
+    while d := _DAYPART.search(s):  # 周五下午下班前: both day parts
         day_only = True
         s = s[: d.start()]
-    return _Frame(s, by, clock, day_only)
+    return _Frame(s, by, before, between, clock, day_only)
 
 
 # ---------------------------------------------------------------- rules
@@ -358,20 +395,26 @@ _YEAR_WORDS = {"今": 0, "本": 0, "当": 0, "明": 1, "次": 1, "来": 1, "翌"
 _BARE_YEAR = re.compile(r"(?:19|20)\d{2}")
 
 _A_YEAR_END = re.compile(r"(年度?)?(底|末|终|内|以内|之内)")
+_A_MID_YEAR = re.compile(r"(年度?)?中")
+_A_NEW_YEAR = re.compile(r"过?年")  # 年前: before the Spring Festival holiday
 _A_HALF = re.compile(r"(上|下)半年(底|末|内|以内|之内)?")
 _A_QUARTER = re.compile(r"(?:第?([1-4])季度?|[Qq]([1-4]))(底|末|内|以内|之内)?")
 _A_FIRST_QUARTERS = re.compile(r"前([1-3])个?季度")
-_A_MONTH = re.compile(
-    r"(\d{1,2})月份?(底|末|终|内|以内|之内|初|上中旬|中下旬|上旬|中旬|下旬|上半月|下半月)?"
-)
+_MONTH_PARTS = r"底|末|终|内|以内|之内|初|上中旬|中下旬|上旬|中旬|下旬|上半月|下半月|中"
+_A_MONTH = re.compile(rf"(\d{{1,2}})月份?({_MONTH_PARTS})?")
 _A_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日?")
 # 教师, 儿童, 劳动 … are everyday words: only with 节 do they name a holiday.
 _HOLIDAY = re.compile(
     r"(?:(春节|元旦|除夕|元宵|清明|端午|中秋|国庆|重阳|冬至)节?|(劳动|建党|建军|儿童|妇女|青年|教师)节)"
     r"(?:假期|长假|小长假|假|黄金周)?"
 )
+# The first working day after a holiday with days off: 国庆后第一个工作日, 春节后上班第一天.
+_AFTER_HOLIDAY = re.compile(
+    r"(?:(春节|元旦|除夕|清明|端午|中秋|国庆)节?|(劳动)节)(?:假期|长假|小长假|假|黄金周)?"
+    r"(?:结束|收假|过)?(?:后|之后|以后)的?"
+    r"(?:第1个工作日|首个工作日|第1个上班日|上班第1天|上班首日|第1天上班|首日上班|上班后第1天)"
+)
 
-_R_DAYWORD = re.compile(r"(今天|今日|明天|明日|后天|大后天)(内|以内|之内)?")
 _DAYWORD_OFFSET = {
     "今天": 0,
     "今日": 0,
@@ -379,13 +422,15 @@ _DAYWORD_OFFSET = {
     "明日": 1,
     "后天": 2,
     "大后天": 3,
+    "明后天": 2,  # tomorrow or the day after: by the later one
+    "明后2天": 2,  # 两 is a digit by now
+    "今明2天": 1,
 }
+_TWO_DAYS = frozenset({"明后天", "明后2天", "今明2天"})
+_R_DAYWORD = re.compile(f"({'|'.join(_DAYWORD_OFFSET)})(内|以内|之内)?")
 _R_WEEKDAY = re.compile(r"(上|这|本|下下|下)?个?(?:周|星期|礼拜)([1-7日天])")
 _R_WEEK = re.compile(r"(这|本|下下|下)?个?(?:周|星期|礼拜)(内|以内|之内|末)?")
-_R_MONTH = re.compile(
-    r"(本|这个?|当|下下个?|下个?|上个?)?月"
-    r"(底|末|终|内|以内|之内|初|上中旬|中下旬|上旬|中旬|下旬|上半月|下半月|(\d{1,2})日)?"
-)
+_R_MONTH = re.compile(rf"(本|这个?|当|下下个?|下个?|上个?|次)?月({_MONTH_PARTS}|(\d{{1,2}})日)?")
 _R_QUARTER = re.compile(r"(本|这个?|当|下个?)季度?(底|末|终|内|以内|之内)?")
 _R_MONTH_DAY = re.compile(r"(\d{1,2})日")
 _R_COUNT = re.compile(
@@ -401,15 +446,21 @@ _COUNT_LIMITS = {  # the largest count read per unit; beyond it, a typo is likel
     "月": 60,
     "年": 10,
 }
-_OFFSETS = {"上": -1, "这": 0, "本": 0, "当": 0, "下": 1, "下下": 2}
+_OFFSETS = {"上": -1, "这": 0, "本": 0, "当": 0, "下": 1, "下下": 2, "次": 1}
 
 _RECURRING = re.compile(r"每1?个?(工作日|天|日|周|星期|礼拜|月|季度|季|半年|年度|年)(.*)")
 # 每周 alone is due on Friday, the end of the office week; 每周末 on Sunday.
 _WEEKLY_DAYS = {"": 5, "末": 7, "日": 7, "天": 7, **{str(i): i for i in range(1, 8)}}
-_QUARTER_FIRST_DAY = re.compile(r"(?:首月|第1个月)(\d{1,2})日")
-_QUARTER_LAST_DAY = re.compile(r"(?:末月|最后1个月)(\d{1,2})日")
+_QUARTER_FIRST_DAY = re.compile(r"的?(?:首月|第1个?月)的?(\d{1,2})日")
+_QUARTER_LAST_DAY = re.compile(r"的?(?:末月|最后1个?月|第3个?月)的?(\d{1,2})日")
 
 _RANGE_SEP = re.compile(r"至|到|~|—|–|-")
+_SPAN_FROM = re.compile(r"^(?:自|从)")
+_SPAN_START = re.compile(r"(?:起|开始)$")
+# A span from an event the grammar cannot date (the notice's issue, 即日) to a date it can.
+_SINCE = re.compile(
+    r"(?:自|从)?(?:即日|今日|今天|当日|\.{3,}|[^至到]{1,30}?之日)起?(?:至|到|截至|截止到?|截止至)(.+)"
+)
 _NUMBER = re.compile(r"\d{1,2}")
 _MONTH_HEAD = re.compile(r"\d{1,2}月")
 _YEAR_ONLY = re.compile(r"\d{4}年度?")
@@ -433,30 +484,57 @@ def _span(lo: date, hi: date, end: str | None, bare: Kind = "range") -> _Hit:
     return _Hit(lo, hi, bare, False)
 
 
-def _month_hit(y: int, m: int, part: str | None) -> _Hit | None:
-    """Month m of year y, whole or a part of it (上旬, 底, …)."""
+def _month_hit(y: int, m: int, part: str | None, before: bool = False) -> _Hit | None:
+    """Month m of year y, whole or a part of it (上旬, 底, 中, …); 中旬前 is by the 10th."""
     if not 1 <= m <= 12:
         return None
     first, last = month_window(y, m)
+    if part == "中":  # 月中: the 15th
+        mid = date(y, m, 15)
+        return _Hit(mid, mid, "by", True)
     if part in _PARTS:
         a, b = _PARTS[part]
+        if before:  # 9月中旬前: by the day before the 旬 starts
+            eve = date(y, m, a) - timedelta(days=1)
+            return _Hit(eve, eve, "by", True)
         return _Hit(date(y, m, a), date(y, m, b) if b else last, "range", False)
     return _span(first, last, part, bare="by")
 
 
-def _absolute(rest: str, y: int, explicit: bool, by: bool) -> _Hit | None:
-    """Calendar phrases inside year y: 年底, 上半年, 3季度, 6月中旬, 5月20日, 春节."""
+def _spring_eve_workday(y: int, calendar: WorkCalendar) -> date | None:
+    """年前: the last working day before year y's Spring Festival holiday."""
+    spring = _holiday("春节", y)
+    if spring is None:
+        return None
+    day = spring - timedelta(days=1)
+    while not calendar.is_workday(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def _absolute(
+    rest: str, y: int, explicit: bool, by: bool, before: bool, calendar: WorkCalendar
+) -> _Hit | None:
+    """Calendar phrases inside year y: 年底, 上半年, 3季度, 6月中旬, 5月20日, 春节, 年前."""
     if not rest:
         return _Hit(*year_window(y), "by", False) if explicit else None
     if m := _A_DAY.fullmatch(rest):
         d = _day(y, int(m.group(1)), int(m.group(2)))
         return _Hit(d, d, "on", True) if d else None
     if m := _A_MONTH.fullmatch(rest):
-        return _month_hit(y, int(m.group(1)), m.group(2))
+        return _month_hit(y, int(m.group(1)), m.group(2), before)
     if m := _A_YEAR_END.fullmatch(rest):
         if not (m.group(1) or explicit):
             return None
         return _Hit(*year_window(y), "by", True)
+    if m := _A_MID_YEAR.fullmatch(rest):
+        if not (m.group(1) or explicit):
+            return None
+        mid = date(y, 6, 30)
+        return _Hit(mid, mid, "by", True)
+    if before and not explicit and _A_NEW_YEAR.fullmatch(rest):
+        eve = _spring_eve_workday(y, calendar)
+        return _Hit(eve, eve, "by", True) if eve else None
     if m := _A_HALF.fullmatch(rest):
         return _span(*half_year_window(y, 1 if m.group(1) == "上" else 2), m.group(2))
     if m := _A_QUARTER.fullmatch(rest):
@@ -473,10 +551,16 @@ def _absolute(rest: str, y: int, explicit: bool, by: bool) -> _Hit | None:
             eve = day - timedelta(days=1)
             return _Hit(eve, eve, "by", True)
         return _Hit(day, day, "on", True)
+    if m := _AFTER_HOLIDAY.fullmatch(rest):
+        day = _holiday(m.group(1) or m.group(2), y)
+        if day is None:
+            return None
+        back = calendar.next_workday(day + timedelta(days=1))
+        return _Hit(back, back, "on", True)
     return None
 
 
-def _calendar(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
+def _calendar(body: str, ctx: _Ctx, by: bool, before: bool) -> _Hit | None:
     """A calendar phrase with an optional year in front: 2025年6月底, 明年1月, 国庆, 年内."""
     y, explicit, rest = ctx.base, False, body
     if m := _YEAR_PREFIX.match(body):
@@ -486,7 +570,7 @@ def _calendar(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
         y, explicit, rest = int(body), True, ""
     if not 1900 <= y <= 2099:
         return None
-    hit = _absolute(rest, y, explicit, by)
+    hit = _absolute(rest, y, explicit, by, before, ctx.calendar)
     if explicit or ctx.year is not None:
         return hit
     # Chat without a year: the next occurrence, this year's unless it has passed (2月29日 may
@@ -495,7 +579,7 @@ def _calendar(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
         return hit
     if hit is None and not _A_DAY.fullmatch(rest):
         return None
-    later = _absolute(rest, y + 1, explicit, by)
+    later = _absolute(rest, y + 1, explicit, by, before, ctx.calendar)
     return later if later is not None and later.hi >= ctx.today else None
 
 
@@ -535,13 +619,13 @@ def _count(body: str, ctx: _Ctx) -> _Hit | None:
     return _Hit(due, due, "relative", True) if due else None
 
 
-def _relative(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
+def _relative(body: str, ctx: _Ctx, by: bool, before: bool) -> _Hit | None:
     """Chat phrases counted from today: 明天, 下周五, 本周内, 月底, 下个月15日, 15日, 本季度."""
     today = ctx.today
     if m := _R_DAYWORD.fullmatch(body):
         word = m.group(1)
         d = today + timedelta(days=_DAYWORD_OFFSET[word])
-        return _Hit(d, d, "by" if m.group(2) else "relative", True)
+        return _Hit(d, d, "by" if m.group(2) or word in _TWO_DAYS else "relative", True)
     if m := _R_WEEKDAY.fullmatch(body):
         which, mark = m.group(1), m.group(2)
         wd = int(mark) if mark.isdigit() else 7
@@ -577,9 +661,9 @@ def _relative(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
         if day:
             named = _day(y, mo, int(day))
             return _Hit(named, named, "relative", True) if named else None
-        hit = _month_hit(y, mo, part)
+        hit = _month_hit(y, mo, part, before)
         if which is None and hit is not None and hit.hi < today:  # 月初 on the 20th: next month's
-            hit = _month_hit(*shift_month(y, mo, 1), part)
+            hit = _month_hit(*shift_month(y, mo, 1), part, before)
         return hit
     if m := _R_QUARTER.fullmatch(body):
         q = (today.month - 1) // 3 + _OFFSETS[m.group(1).rstrip("个")]
@@ -596,7 +680,7 @@ def _relative(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
     return None
 
 
-def _recurring(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
+def _recurring(body: str, ctx: _Ctx, by: bool, before: bool) -> _Hit | None:
     """每天, 每周五, 每月5日, 每月底, 每季度末, 每半年, 每年6月: due the next occurrence."""
     m = _RECURRING.fullmatch(body)
     if not m:
@@ -619,10 +703,15 @@ def _recurring(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
     elif unit == "月":
         recurrence = "monthly"
         every = tuple(range(1, 13))
-        if rest in ("", "底", "末", "终", "下旬", "下半月"):
+        if rest in _PARTS and before:  # 每月中旬前: by the 10th, as 9月中旬前 is
+            first = _PARTS[rest][0]
+            due = _next_monthly(anchor, every, first - 1 if first > 1 else None)
+        elif rest in ("", "底", "末", "终", "下旬", "下半月"):
             due = _next_monthly(anchor, every, None)
         elif rest in _PARTS:
             due = _next_monthly(anchor, every, _PARTS[rest][1])
+        elif rest == "中":
+            due = _next_monthly(anchor, every, 15)
         elif (d := _R_MONTH_DAY.fullmatch(rest)) and 1 <= int(d.group(1)) <= 31:
             due = _next_monthly(anchor, every, int(d.group(1)))
     elif unit in ("季度", "季"):
@@ -640,7 +729,7 @@ def _recurring(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
     elif unit in ("年", "年度"):
         recurrence = "yearly"
         for y in (anchor.year, anchor.year + 1):
-            hit = _absolute(rest or "底", y, True, by)
+            hit = _absolute(rest or "底", y, True, by, before, ctx.calendar)
             if hit is None:
                 return None
             if hit.hi >= anchor:
@@ -665,19 +754,21 @@ def _range(body: str, ctx: _Ctx) -> _Hit | None:
 
 
 def _range_in(body: str, ctx: _Ctx) -> _Hit | None:
-    """2025-2027年, 6-8月, 5月20日至25日."""
+    """2025-2027年, 6-8月, 2025年9-10月, 5月20日至25日, 自2025年10月1日起至11月30日."""
     sep = _RANGE_SEP.search(body)
     if not sep:
         return None
-    left, right = body[: sep.start()], body[sep.end() :]
+    left, right = _SPAN_FROM.sub("", body[: sep.start()]), body[sep.end() :]
+    left = _SPAN_START.sub("", left)
     if not left or not right:
         return None
-    # The left side borrows its unit from the right: 6-8月, 2025-2027年.
-    if _NUMBER.fullmatch(left) and _MONTH_HEAD.match(right):
+    # The left side borrows its unit from the right: 6-8月, 2025年9-10月, 2025-2027年.
+    year = _YEAR_PREFIX.match(left)
+    if _NUMBER.fullmatch(left[year.end() :] if year else left) and _MONTH_HEAD.match(right):
         left += "月"
     elif _BARE_YEAR.fullmatch(left) and _YEAR_ONLY.fullmatch(right):
         left += "年"
-    lo = _single(left, ctx, False)
+    lo = _single(left, ctx, False, False)
     if lo is None or lo.kind in ("recurring", "continuous"):
         return None
     # The right side borrows the year (and month) from the left: 5月20日至25日, 2025年6月至8月.
@@ -685,20 +776,31 @@ def _range_in(body: str, ctx: _Ctx) -> _Hit | None:
         right = f"{lo.lo.year}年{lo.lo.month}月{right}"
     elif _MONTH_HEAD.match(right):
         right = f"{lo.lo.year}年{right}"
-    hi = _single(right, ctx, False)
+    hi = _single(right, ctx, False, False)
     first = lo.hi if lo.point else lo.lo  # 月底至…: from the month's end, not its start
     if hi is None or hi.kind in ("recurring", "continuous") or hi.hi < first:
         return None
     return _Hit(first, hi.hi, "range", False)
 
 
-def _single(body: str, ctx: _Ctx, by: bool) -> _Hit | None:
+def _since(body: str, ctx: _Ctx) -> _Hit | None:
+    """自即日起至2025年11月30日, 通告之日起至年底: from an undated event, so by the end."""
+    m = _SINCE.fullmatch(body)
+    if not m:
+        return None
+    end = _single(m.group(1), ctx, True, False)
+    if end is None or end.kind in ("recurring", "continuous"):
+        return None
+    return _Hit(end.hi, end.hi, "by", True)
+
+
+def _single(body: str, ctx: _Ctx, by: bool, before: bool) -> _Hit | None:
     """One phrase (no range): the rules in order, first full match wins."""
     if not body:
         return None
     if body.startswith("每"):
-        return _recurring(body, ctx, by)
-    return _count(body, ctx) or _relative(body, ctx, by) or _calendar(body, ctx, by)
+        return _recurring(body, ctx, by, before)
+    return _count(body, ctx) or _relative(body, ctx, by, before) or _calendar(body, ctx, by, before)
 
 
 def _continuous(s: str, ctx: _Ctx) -> tuple[date | None, date | None] | None:
@@ -729,16 +831,26 @@ def _parse_one(text: str, ctx: _Ctx, bare_time: bool = True) -> Deadline | None:
     if frame is None:
         return None
     body, by = frame.body, frame.by
-    hit = _single(body, ctx, by) or _range(body, ctx)
+    hit = _single(body, ctx, by, frame.before)
+    ranged = False  # two ends were given (6-8月): 至…止 ends the range, it is no deadline
+    if hit is None:
+        hit = _range(body, ctx)
+        ranged = hit is not None
+    if hit is None:
+        hit = _since(body, ctx)
     if hit is None:
         if body or not frame.day_only or not bare_time:
             return None
         # 下班前, 下午3点: today.
         hit = _Hit(ctx.today, ctx.today, "relative", True)
+    if frame.between and not ranged:
+        return None  # 之间 needs two ends
     kind = hit.kind
-    if by and kind not in ("recurring", "continuous"):
+    if by and kind not in ("recurring", "continuous") and not (ranged and not frame.before):
         if not hit.point:
-            return None  # 6月前: before June starts, or by its end? Unknown.
+            if frame.before:
+                return None  # 6月前: before June starts, or by its end? Unknown.
+            hit = _Hit(hit.hi, hit.hi, "by", True)  # 到2025年: up to its end
         kind = "by"
     if frame.day_only and not hit.point:
         return None  # a clock time on a span (6月下午); 月底下班前 is fine

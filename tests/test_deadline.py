@@ -9,6 +9,7 @@ from datetime import date, time
 
 import pytest
 
+from nlu.calendar import Override, WorkCalendar
 from nlu.deadline import Deadline, parse_deadline
 from nlu.numbers import chinese_to_number
 
@@ -187,7 +188,8 @@ UNKNOWN: list[str] = [
     "6月前",  # before June starts, or by its end?
     "2025.12前",
     "上半年前",
-    "年前",
+    "2025年前",  # before 2025 starts, or by its end?
+    "今年前",
     "2025年2月17日(星期二)",  # the weekday contradicts the date
     "尽快",
     "待定",
@@ -202,7 +204,7 @@ UNKNOWN: list[str] = [
     "每两周",
     "每2个月",
     "年初",
-    "6月中",
+    "6月之间",  # 之间 needs two ends
     "春节后",
     "全年不少于12次",
     "2025年5月20日或6月1日",
@@ -222,6 +224,11 @@ UNKNOWN: list[str] = [
     "每日底",
     "292年后",
     "11年后",
+    "国庆后第一天",  # 10月2日, or the first day back at work?
+    "节后第一个工作日",  # which holiday?
+    "教师节后第一个工作日",  # no days off, so no "back at work"
+    "自收到通知之日起10个工作日内",  # the day it was received is not today
+    "月底后",
 ]
 
 CHAT: list[Case] = [
@@ -267,6 +274,7 @@ CHAT: list[Case] = [
     ("今天下班前", WED, None, "2025-03-12", "by", None, None),
     ("下班前", WED, None, "2025-03-12", "by", None, None),
     ("月底下班前", WED, None, "2025-03-31", "by", None, None),
+    ("这周五下午下班前", WED, None, "2025-03-14", "by", None, None),
     ("明天", WED, None, "2025-03-13", "relative", None, None),
     ("后天", WED, None, "2025-03-14", "relative", None, None),
     ("大后天", WED, None, "2025-03-15", "relative", None, None),
@@ -307,8 +315,7 @@ NEXT_OCCURRENCE: list[Case] = [
     ("3月", DEC15, None, "2026-03-31", "by", None, None),
     ("上半年", DEC15, None, "2026-06-30", "range", None, "2026-01-01"),
     ("月初", DEC15, None, "2026-01-10", "range", None, "2026-01-01"),
-    ("月初", date(2025, 3, 5), None, "2025-03-10", "range", None, "2025-03-01"),
-    ("本月初", WED, None, "2025-03-10", "range", None, "2025-03-01"),  # named: stays
+    ("月中", date(2025, 12, 20), None, "2026-01-15", "by", None, None),
     ("10月20日至11月20日", NOV, None, "2025-11-20", "range", None, "2025-10-20"),  # as a whole
     ("1-2月", DEC15, None, "2026-02-28", "range", None, "2026-01-01"),
     # words that name the period keep it
@@ -319,6 +326,149 @@ NEXT_OCCURRENCE: list[Case] = [
     ("1月10号", DEC15, DOC, "2025-01-10", "on", None, None),
     ("2月底", DEC30, DOC, "2025-02-28", "by", None, None),
     ("1月10号", DEC15, 2026, "2026-01-10", "on", None, None),
+]
+
+# 月初, 月中, 年中, 年前, 明后天, 明早; and a part of a month with 前.
+PARTS: list[Case] = [
+    ("月初", date(2025, 3, 5), None, "2025-03-10", "range", None, "2025-03-01"),
+    ("月初", WED, None, "2025-04-10", "range", None, "2025-04-01"),  # passed: next month's
+    ("本月初", WED, None, "2025-03-10", "range", None, "2025-03-01"),
+    ("月中", WED, None, "2025-03-15", "by", None, None),
+    ("月中前", WED, None, "2025-03-15", "by", None, None),
+    ("本月中", WED, None, "2025-03-15", "by", None, None),
+    ("下月中", WED, None, "2025-04-15", "by", None, None),
+    ("6月中", WED, DOC, "2025-06-15", "by", None, None),
+    ("六月中之前", WED, DOC, "2025-06-15", "by", None, None),
+    ("年中", WED, DOC, "2025-06-30", "by", None, None),
+    ("年中前", WED, DOC, "2025-06-30", "by", None, None),
+    ("2026年年中", WED, DOC, "2026-06-30", "by", None, None),
+    ("年中", NOV, None, "2026-06-30", "by", None, None),
+    ("年前", WED, DOC, "2025-01-27", "by", None, None),  # the holiday starts on 1月28日
+    ("年前", WED, None, "2026-02-14", "by", None, None),  # a 调休 Saturday
+    ("过年前", WED, None, "2026-02-14", "by", None, None),
+    ("年前完成", WED, None, "2026-02-14", "by", None, None),
+    ("年前", date(2026, 12, 1), 2027, "2027-02-04", "by", None, None),  # holidays package
+    ("明后天", WED, None, "2025-03-14", "by", None, None),
+    ("明后两天", WED, None, "2025-03-14", "by", None, None),
+    ("明早9点前", WED, None, "2025-03-13", "by", None, None),
+    ("明早九点之前", WED, None, "2025-03-13", "by", None, None),
+    ("明早", WED, None, "2025-03-13", "relative", None, None),
+    ("明晨8点", WED, None, "2025-03-13", "relative", None, None),
+    # 旬前: by the day before the 旬 starts
+    ("9月中旬前", WED, DOC, "2025-09-10", "by", None, None),
+    ("9月中旬之前", WED, DOC, "2025-09-10", "by", None, None),
+    ("九月中旬以前", WED, DOC, "2025-09-10", "by", None, None),
+    ("９月中旬前", WED, DOC, "2025-09-10", "by", None, None),
+    ("9 月 中旬前", WED, DOC, "2025-09-10", "by", None, None),
+    ("12月上旬前", WED, DOC, "2025-11-30", "by", None, None),
+    ("十二月上旬前完成", WED, DOC, "2025-11-30", "by", None, None),
+    ("12月下旬前", WED, DOC, "2025-12-20", "by", None, None),
+    ("3月初前", WED, DOC, "2025-02-28", "by", None, None),
+    ("下月中旬前", WED, None, "2025-04-10", "by", None, None),
+    ("9月中旬前", DEC15, None, "2026-09-10", "by", None, None),
+    ("到9月中旬", WED, DOC, "2025-09-20", "by", None, None),  # up to: its end
+    ("每月中旬前", WED, DOC, "2025-04-10", "recurring", "monthly", None),
+]
+
+MONTH_RANGES: list[Case] = [
+    ("2025年9-10月", WED, DOC, "2025-10-31", "range", None, "2025-09-01"),
+    ("2025年9至10月", WED, DOC, "2025-10-31", "range", None, "2025-09-01"),
+    ("2025年9月至10月", WED, DOC, "2025-10-31", "range", None, "2025-09-01"),
+    ("2025年９－１０月", WED, DOC, "2025-10-31", "range", None, "2025-09-01"),
+    ("二〇二五年九至十月", WED, DOC, "2025-10-31", "range", None, "2025-09-01"),
+    ("2021年3-4月", WED, DOC, "2021-04-30", "range", None, "2021-03-01"),
+    ("2021年3-4月份", WED, DOC, "2021-04-30", "range", None, "2021-03-01"),
+    ("4至8月之间", WED, DOC, "2025-08-31", "range", None, "2025-04-01"),
+    ("4月至8月之间", WED, DOC, "2025-08-31", "range", None, "2025-04-01"),
+    ("四至八月之间", WED, DOC, "2025-08-31", "range", None, "2025-04-01"),
+    ("4-8月期间", WED, DOC, "2025-08-31", "range", None, "2025-04-01"),
+    ("2025年4-8月间", WED, DOC, "2025-08-31", "range", None, "2025-04-01"),
+]
+
+SPANS: list[Case] = [
+    ("自2025年10月1日至2025年11月30日", WED, DOC, "2025-11-30", "range", None, "2025-10-01"),
+    ("自2025年10月1日起至2025年11月30日止", WED, DOC, "2025-11-30", "range", None, "2025-10-01"),
+    ("从2025年10月1日到11月30日", WED, DOC, "2025-11-30", "range", None, "2025-10-01"),
+    ("自即日起至2025年11月30日", WED, DOC, "2025-11-30", "by", None, None),
+    ("即日起至2025年11月30日", WED, DOC, "2025-11-30", "by", None, None),
+    ("自…至2025年11月30日", WED, DOC, "2025-11-30", "by", None, None),
+    ("通告之日起至2025年12月31日", WED, DOC, "2025-12-31", "by", None, None),
+    ("自本通告发布之日起至2025年12月31日止", WED, DOC, "2025-12-31", "by", None, None),
+    ("从即日起到年底", WED, None, "2025-12-31", "by", None, None),
+    ("从2009年至2012年", WED, DOC, "2012-12-31", "range", None, "2009-01-01"),
+    ("2009年至2012年", WED, DOC, "2012-12-31", "range", None, "2009-01-01"),
+    ("从2009年到2012年", WED, DOC, "2012-12-31", "range", None, "2009-01-01"),
+    ("到2025年", WED, DOC, "2025-12-31", "by", None, None),
+    ("截至2025年", WED, DOC, "2025-12-31", "by", None, None),
+    ("到2025年为止", WED, DOC, "2025-12-31", "by", None, None),
+    ("到2026年6月", WED, DOC, "2026-06-30", "by", None, None),
+    ("截至6月", WED, DOC, "2025-06-30", "by", None, None),
+]
+
+# 次月 counts from today's month; 次年 from the document's year, else today's; 元月 is January.
+FOLLOWING: list[Case] = [
+    ("次月5日前", WED, None, "2025-04-05", "by", None, None),
+    ("次月5号之前", WED, None, "2025-04-05", "by", None, None),
+    ("次月五日以前", WED, None, "2025-04-05", "by", None, None),
+    ("次月５日前", WED, None, "2025-04-05", "by", None, None),
+    ("次月5日前", WED, DOC, "2025-04-05", "by", None, None),
+    ("次月5日前", DEC15, None, "2026-01-05", "by", None, None),
+    ("次月底", WED, None, "2025-04-30", "by", None, None),
+    ("次年元月十日前", WED, DOC, "2026-01-10", "by", None, None),
+    ("次年元月10号之前", WED, DOC, "2026-01-10", "by", None, None),
+    ("次年1月10日以前", WED, DOC, "2026-01-10", "by", None, None),
+    ("次年元月十日前", WED, None, "2026-01-10", "by", None, None),
+    ("次年元月十日前", WED, 2026, "2027-01-10", "by", None, None),
+    ("元月底前", WED, DOC, "2025-01-31", "by", None, None),
+    ("2026年元月", WED, DOC, "2026-01-31", "by", None, None),
+]
+
+# The first working day after a holiday's days off, from the calendar.
+AFTER_HOLIDAY: list[Case] = [
+    ("国庆后第一个工作日", WED, None, "2025-10-09", "on", None, None),
+    ("国庆节后第一个工作日", WED, None, "2025-10-09", "on", None, None),
+    ("十一后第一个工作日", WED, None, "2025-10-09", "on", None, None),
+    ("国庆假期后第一个工作日", WED, None, "2025-10-09", "on", None, None),
+    ("国庆长假结束后第一个工作日", WED, None, "2025-10-09", "on", None, None),
+    ("国庆节后上班第一天", WED, None, "2025-10-09", "on", None, None),
+    ("国庆后首个工作日", WED, None, "2025-10-09", "on", None, None),
+    ("国庆后第一个工作日前", WED, None, "2025-10-09", "by", None, None),
+    ("春节后上班第一天", WED, None, "2026-02-24", "on", None, None),
+    ("春节后第一个工作日", WED, DOC, "2025-02-05", "on", None, None),
+    ("春节假期结束后第一个工作日", DEC15, 2026, "2026-02-24", "on", None, None),
+    ("五一后第一个工作日", WED, None, "2025-05-06", "on", None, None),
+    ("元旦后第一个工作日", DEC15, None, "2026-01-04", "on", None, None),  # a 调休 Sunday
+    ("中秋后第一个工作日", WED, 2026, "2026-09-28", "on", None, None),
+    ("2027年春节后第一个工作日", WED, DOC, "2027-02-11", "on", None, None),
+]
+
+# Recurring on a day of a quarter's first or last month, as 每季度末 recurs.
+QUARTERLY: list[Case] = [
+    ("每季度最后一个月的30日前", WED, DOC, "2025-03-30", "recurring", "quarterly", None),
+    ("每季度最后1个月30日前", WED, DOC, "2025-03-30", "recurring", "quarterly", None),
+    ("每季度末月30号之前", WED, DOC, "2025-03-30", "recurring", "quarterly", None),
+    ("每季度最后一个月的31日前", WED, DOC, "2025-03-31", "recurring", "quarterly", None),
+    ("每个季度第1个月的20日前", WED, DOC, "2025-04-20", "recurring", "quarterly", None),
+    ("每个季度第一个月的20日前", WED, DOC, "2025-04-20", "recurring", "quarterly", None),
+    ("每季度第一个月20号以前", WED, DOC, "2025-04-20", "recurring", "quarterly", None),
+    ("每季度首月二十日前", WED, DOC, "2025-04-20", "recurring", "quarterly", None),
+    ("每季度最后一个月的30日前", NOV, None, "2025-12-30", "recurring", "quarterly", None),
+    ("每个季度第1个月的20日前", NOV, None, "2026-01-20", "recurring", "quarterly", None),
+]
+
+# 一月内/两月内 in words count months; 1月内 and 十一月内 are months.
+WITHIN_MONTHS: list[Case] = [
+    ("在一月内", WED, None, "2025-04-12", "relative", None, None),
+    ("一月内", WED, None, "2025-04-12", "relative", None, None),
+    ("在一月内完成", WED, None, "2025-04-12", "relative", None, None),
+    ("一月以内", WED, None, "2025-04-12", "relative", None, None),
+    ("在一个月内", WED, None, "2025-04-12", "relative", None, None),
+    ("两月内", WED, None, "2025-05-12", "relative", None, None),
+    ("在一月内", date(2025, 1, 31), None, "2025-02-28", "relative", None, None),
+    ("1月内", WED, DOC, "2025-01-31", "by", None, None),
+    ("十一月内", WED, DOC, "2025-11-30", "by", None, None),
+    ("2026年一月内", WED, DOC, "2026-01-31", "by", None, None),
+    ("元月内", WED, DOC, "2025-01-31", "by", None, None),
 ]
 
 # 本周X once this week's X has passed.
@@ -337,11 +487,21 @@ THIS_WEEK: list[Case] = [
     ("上周五", WED, None, "2025-03-07", "relative", None, None),  # the words say it is past
 ]
 
+NEW_SHAPES = (
+    NEXT_OCCURRENCE
+    + PARTS
+    + MONTH_RANGES
+    + SPANS
+    + FOLLOWING
+    + AFTER_HOLIDAY
+    + QUARTERLY
+    + WITHIN_MONTHS
+    + THIS_WEEK
+)
 CASES = (
     DOCUMENT
     + CHAT
-    + NEXT_OCCURRENCE
-    + THIS_WEEK
+    + NEW_SHAPES
     + [(text, WED, DOC, None, "unknown", None, None) for text in UNKNOWN]
 )
 
@@ -390,6 +550,10 @@ def test_invariants(text: str, today: date, year: int | None) -> None:
         ("下午3:30", time(15, 30)),
         ("3:30", None),
         ("周五15点前", time(15, 0)),
+        ("明早9点前", time(9, 0)),
+        ("明早九点之前", time(9, 0)),
+        ("明早8:30前", time(8, 30)),
+        ("明早", None),
         ("明天3点", None),  # 3 a.m. or 3 p.m.?
         ("晚上12点", None),  # noon or midnight?
         ("6月底前", None),
@@ -412,6 +576,15 @@ def test_clock_time(text: str, clock: time | None) -> None:
 )
 def test_out_of_range_is_unknown(text: str, today: date, year: int | None) -> None:
     assert parse_deadline(text, today=today, year=year).kind == "unknown"
+
+
+def test_holiday_edges_follow_the_calendar() -> None:
+    """年前 and 国庆后第一个工作日 ask the calendar passed in, an admin's days included."""
+    closed = WorkCalendar([Override(date(2025, 10, 9), workday=False, note="调休")])
+    got = parse_deadline("国庆后第一个工作日", today=WED, calendar=closed)
+    assert (got.due, got.kind) == (date(2025, 10, 10), "on")
+    off = WorkCalendar([Override(date(2026, 2, 14), workday=False)])
+    assert parse_deadline("年前", today=WED, calendar=off).due == date(2026, 2, 13)
 
 
 def test_as_json() -> None:
