@@ -117,6 +117,7 @@ class _Row:
     leaders: list[str] = field(default_factory=list)  # words as written, repeats kept
     due: str = ""
     left_out: list[str] = field(default_factory=list)
+    run_together: bool = False  # may be several tasks; the builder warns if they stay one
 
 
 def looks_like_flat_table(text: str) -> bool:
@@ -208,7 +209,7 @@ def _read_row(
             N_("“{text}” could not be placed in a column and was left out"),
             text=_short(text),
         )
-    return [_resolve(part) for part in _split_merged(plan, row, builder)]
+    return [_resolve(part) for part in _split_merged(row, builder)]
 
 
 def _fits(cells: list[str], kinds: list[Kind], header: Header, builder: TaskBuilder) -> bool:
@@ -400,11 +401,11 @@ def _place_by_column(row: _Row, index: int, text: str, header: Header) -> None:
         _place(row, column, text, header)
 
 
-def _split_merged(plan: DraftPlan, row: _Row, builder: TaskBuilder) -> list[_Row]:
+def _split_merged(row: _Row, builder: TaskBuilder) -> list[_Row]:
     """Two tasks the PDF ran into one line (``21.… 22.…``, ``陈汉平 陈汉平``, ``2025.12 2025.12``).
 
     They are split when every many-valued cell holds one value per task; otherwise the line
-    stays one task and is warned about.
+    stays one task, marked so that the builder warns unless the rows around it settle it.
     """
     items = item_numbers(row.content) if builder.content_number(row.content) else []
     count = len(items)
@@ -423,15 +424,7 @@ def _split_merged(plan: DraftPlan, row: _Row, builder: TaskBuilder) -> list[_Row
     }
     if len(dues) == count and all(n in (0, 1, count) for n in parts.values()):
         return _split(row, items, dues)
-    if len(dues) == count or count in parts.values():
-        plan.warn(
-            row.where,
-            N_(
-                "task {number} may be several tasks run together by the PDF; it was kept as one "
-                "task: check its departments, leaders and deadline"
-            ),
-            number=builder.content_number(row.content),
-        )
+    row.run_together = len(dues) == count or count in parts.values()
     return [row]
 
 
@@ -499,6 +492,7 @@ def _resolve(row: _Row) -> Cells:
         measures=row.measures,
         leaders=list(people(" ".join(row.leaders))),
         due=" ".join(row.due.split()),
+        run_together=row.run_together,
     )
     for cell in lead:
         cells.lead.extend(name for name in departments(cell) if name not in cells.lead)

@@ -258,6 +258,7 @@ class Cells:
     responsible: list[str] = field(default_factory=list)
     leaders: list[str] = field(default_factory=list)
     due: str = ""
+    run_together: bool = False  # a PDF may have run several tasks into this one row
 
     @property
     def assigned(self) -> bool:
@@ -265,8 +266,47 @@ class Cells:
         return bool(self.lead or self.responsible or self.leaders or self.due)
 
 
+@dataclass
+class _Entry:
+    """A task as the builder holds it until the table ends: its numbers and how it got them."""
+
+    task: DraftTask
+    numbers: list[int]  # what its number says (8-10 -> 8, 9, 10); empty when it has none
+    items: list[tuple[int, int]]  # (number, offset) of the task numbers leading its content
+    run_together: bool = False
+
+    @property
+    def irregular(self) -> bool:
+        """Unnumbered, or several numbered contents in one cell: the numbering may sort it out."""
+        return not self.numbers or len(self.items) > 1
+
+    def item_texts(self) -> dict[int, str]:
+        """The content cut at its task numbers: ``4.… 5.…`` -> {4: "4.…", 5: "5.…"}."""
+        content = self.task.content
+        bounds = [offset for _, offset in self.items] + [len(content)]
+        return {
+            number: content[start:end].strip()
+            for (number, start), end in zip(self.items, bounds[1:], strict=True)
+        }
+
+
+def _numbers_of(label_text: str | None) -> list[int]:
+    if not label_text or not _NUMERIC_LABEL.fullmatch(label_text):
+        return []
+    parts = [int(part) for part in _DIGITS.findall(label_text)]
+    if "-" in label_text and len(parts) == 2:
+        return list(range(parts[0], parts[1] + 1))
+    return parts
+
+
 class TaskBuilder:
-    """Rows in document order to tasks: fills down groups, numbers, section leaders."""
+    """Rows in document order to tasks: fills down groups, numbers, section leaders.
+
+    Tasks are settled when the table ends (:meth:`finish`): a row whose number the document
+    lost takes the number missing between its neighbours, contents that stand a row away
+    from their measures are moved to their rows, and a row that names no task of its own
+    joins the task above.
+    """
 
     def __init__(self, plan: DraftPlan, *, numbered: bool = False) -> None:
         self.plan = plan
@@ -276,8 +316,10 @@ class TaskBuilder:
         self.section_leaders: list[str] = []  # named by the current 一、 heading
         self.subsection_leaders: list[str] | None = None  # named by the current （一） heading
         self.last_number: int | None = None
-        self.unnumbered: list[DraftTask] = []
         self.tasks: list[DraftTask] = []
+        self._entries: list[_Entry] = []
+        self._settled = 0  # entries before this one were settled by an earlier finish()
+        self._content_numbers = False  # some task's number leads its content cell
 
     def content_number(self, content: str) -> str | None:
         """The task number leading the content cell, if it is a new one (sub-items restart at 1).
@@ -321,11 +363,17 @@ class TaskBuilder:
 
     def add(self, cells: Cells) -> None:
         """One row: a new task, the rest of the previous one, or a group label."""
+        from_content = cells.number is None and not self.numbered
         number = cells.number or self.content_number(cells.content)
         self._fill_down(cells)
         previous = self.tasks[-1] if self.tasks else None
-        if previous and number and number == previous.number and cells.content == previous.content:
-            _extend(previous, cells)  # a merged number/content cell repeated on the next row
+        if (
+            previous
+            and cells.content
+            and cells.content == previous.content
+            and number in (None, previous.number)
+        ):
+            _extend(previous, cells)  # merged number/content cells repeated on the next row
             return
         # A row with no number and nobody assigned continues the task above, unless it is
         # a task of an unnumbered table that merely names nobody.
@@ -334,7 +382,9 @@ class TaskBuilder:
             _append_text(previous, cells)
             return
         if not cells.content and not cells.measures:
-            if cells.assigned or number:
+            if previous and not number:
+                _extend(previous, cells)  # another unit and its leader for the task above
+            elif cells.assigned or number:
                 self.plan.warn(
                     cells.where,
                     N_("this row names no task (its content and measures are empty); skipped"),
@@ -352,7 +402,12 @@ class TaskBuilder:
             leaders=list(cells.leaders or self.heading_leaders),
             due_text=cells.due or None,
         )
-        self._number(task)
+        items = item_numbers(cells.content) if from_content and number else []
+        self._content_numbers = self._content_numbers or bool(items)
+        numbers = _numbers_of(number)
+        if numbers:
+            self.last_number = max(max(numbers), self.last_number or 0)
+        self._entries.append(_Entry(task, numbers, items, cells.run_together))
         self.tasks.append(task)
         self.plan.tasks.append(task)
 
@@ -363,27 +418,138 @@ class TaskBuilder:
         if cells.focus:
             self.focus = cells.focus
 
-    def _number(self, task: DraftTask) -> None:
-        if task.number is None:
-            if self.numbered or self.last_number is not None:
-                self._warn_unnumbered(task)
-            else:
-                self.unnumbered.append(task)  # warned once we know the table numbers its tasks
-        elif _NUMERIC_LABEL.fullmatch(task.number):
-            highest = max(int(part) for part in _DIGITS.findall(task.number))
-            self.last_number = max(highest, self.last_number or 0)
-
-    def _warn_unnumbered(self, task: DraftTask) -> None:
-        self.plan.warn(
-            task.where, N_("this task has no number in the document; it was kept without one")
-        )
-
     def finish(self) -> None:
-        """Warn about tasks without a number, when the others have one."""
-        if self.numbered or self.last_number is not None:
-            for task in self.unnumbered:
-                self._warn_unnumbered(task)
-        self.unnumbered.clear()
+        """Settle the table's tasks: numbers from the sequence, lost cells, continuation rows."""
+        start = self._settled
+        if not self._content_numbers:
+            # A row without number or content continues the task above (its merged cells
+            # were left empty), in a table that numbers tasks in a column or not at all.
+            for entry in list(self._entries[start:]):
+                index = self._entries.index(entry)
+                if not entry.numbers and not entry.task.content and index > 0:
+                    _merge(self._entries[index - 1].task, entry.task)
+                    self._drop(entry)
+        self._number_from_sequence(start)
+        numbering = self.numbered or self.last_number is not None
+        for entry in self._entries[start:]:
+            task = entry.task
+            if entry.run_together and len(entry.numbers) > 1:
+                self.plan.warn(
+                    task.where,
+                    N_(
+                        "task {number} may be several tasks run together by the PDF; it "
+                        "was kept as one task: check its departments, leaders and deadline"
+                    ),
+                    number=task.number,
+                )
+            elif not entry.numbers and numbering:
+                self.plan.warn(
+                    task.where,
+                    N_("this task has no number in the document; it was kept without one"),
+                )
+        self._settled = len(self._entries)
+
+    def _drop(self, entry: _Entry) -> None:
+        self._entries.remove(entry)
+        self.tasks = [task for task in self.tasks if task is not entry.task]
+        self.plan.tasks = [task for task in self.plan.tasks if task is not entry.task]
+
+    def _number_from_sequence(self, start: int) -> None:
+        """Number the irregular rows from the tasks around them, where the count fits exactly.
+
+        Between task 3 and task 8 four rows are tasks 4 to 7. A content cell holding several
+        numbered tasks (``4.… 5.…``) or a row whose content was lost makes a row irregular;
+        when the rows between two numbered tasks are as many as the numbers between them,
+        each row is one task, and each numbered content goes to the row its number falls on
+        (a PDF table often prints a content cell a row above or below its measures).
+        """
+        entries = self._entries
+        index = start
+        while index < len(entries):
+            if not entries[index].irregular:
+                index += 1
+                continue
+            before = max((n for entry in entries[:index] for n in entry.numbers), default=0)
+            for end in range(index, min(index + _SEQUENCE_WINDOW, len(entries) - 1)):
+                after = entries[end + 1].numbers
+                if not after:
+                    continue
+                if after[0] <= before:
+                    break
+                texts = _fit(entries[index : end + 1], before, after[0])
+                if texts is not None:
+                    self._renumber(entries[index : end + 1], before, texts)
+                    index = end
+                    break
+            index += 1
+
+    def _renumber(self, rows: list[_Entry], before: int, texts: dict[int, tuple[int, str]]) -> None:
+        if any(row != number - before - 1 for number, (row, _) in texts.items()):
+            self.plan.warn(
+                rows[0].task.where,
+                N_(
+                    "tasks {first}–{last}: the content cells do not stand on the rows of their "
+                    "measures, departments and deadlines; each content was moved to the row "
+                    "its number falls on: check these tasks"
+                ),
+                first=before + 1,
+                last=before + len(rows),
+            )
+        for position, entry in enumerate(rows):
+            number = before + 1 + position
+            task = entry.task
+            if number in texts:
+                task.content = texts[number][1]
+            elif entry.items:
+                task.content = ""  # its numbered content moved to another row
+            elif not entry.numbers:
+                self.plan.warn(
+                    task.where,
+                    N_(
+                        "this task has no number in the document; it was numbered {number}, "
+                        "the number missing between the tasks around it"
+                    ),
+                    number=str(number),
+                )
+            task.number = str(number)
+            entry.numbers = [number]
+            entry.items = [(number, 0)] if number in texts else []
+
+
+_SEQUENCE_WINDOW = 8  # rows a lost number or a displaced content cell is looked for across
+
+
+def _fit(rows: list[_Entry], before: int, after: int) -> dict[int, tuple[int, str]] | None:
+    """The numbered contents of ``rows`` by the number each takes, if they are tasks
+    ``before``+1 … ``after``-1 one per row; None when they do not fit so.
+
+    A numbered content may move one row up or down, onto a row with no content of its own.
+    """
+    if after - before - 1 != len(rows):
+        return None
+    texts: dict[int, tuple[int, str]] = {}
+    for row, entry in enumerate(rows):
+        if entry.items:
+            found = entry.item_texts()
+        elif entry.numbers:  # numbered in its own cell: it stays where it is
+            if entry.numbers != [before + 1 + row]:
+                return None
+            continue
+        else:
+            continue
+        for number, text in found.items():
+            target = number - before - 1
+            if not 0 <= target < len(rows) or abs(target - row) > 1:
+                return None
+            texts[number] = (row, text)
+    order = sorted(texts)
+    if [texts[number][0] for number in order] != sorted(texts[number][0] for number in order):
+        return None
+    for number, (row, _) in texts.items():
+        onto = rows[number - before - 1]
+        if row != number - before - 1 and onto.task.content and not onto.items:
+            return None  # the row it would move onto has a content of its own
+    return texts
 
 
 def _append_text(task: DraftTask, cells: Cells) -> None:
@@ -395,7 +561,7 @@ def _append_text(task: DraftTask, cells: Cells) -> None:
 
 
 def _extend(task: DraftTask, cells: Cells) -> None:
-    """A second row of the same task (its number and content cells were merged)."""
+    """A second row of the same task (its number and content cells were merged or left empty)."""
     if cells.measures and cells.measures not in (task.measures or ""):
         task.measures = f"{task.measures or ''}\n{cells.measures}".strip()
     for mine, theirs in (
@@ -404,8 +570,24 @@ def _extend(task: DraftTask, cells: Cells) -> None:
         (task.leaders, cells.leaders),
     ):
         mine.extend(name for name in theirs if name not in mine)
-    if cells.due and cells.due != task.due_text:
+    task.responsible[:] = [name for name in task.responsible if name not in task.lead_departments]
+    if cells.due and cells.due not in (task.due_text or ""):
         task.due_text = f"{task.due_text} {cells.due}" if task.due_text else cells.due
+
+
+def _merge(task: DraftTask, rest: DraftTask) -> None:
+    """``rest``, a row without content of its own, joins ``task`` above it."""
+    _extend(
+        task,
+        Cells(
+            rest.where,
+            measures=rest.measures or "",
+            lead=rest.lead_departments,
+            responsible=rest.responsible,
+            leaders=rest.leaders,
+            due=rest.due_text or "",
+        ),
+    )
 
 
 @dataclass(frozen=True)
