@@ -134,15 +134,20 @@ def read_flat_table(text: str) -> DraftPlan:
     builder = TaskBuilder(plan)
     header: Header | None = None
     after_header = False
+    above: list[str] = []  # the lines above the table: its title
     for number, line in enumerate(text.split("\n"), 1):
         where = Where("line", number)
         if "\t" not in line:
-            if line.strip():
-                _loose_line(plan, builder, where, line.strip(), header is not None)
+            if line.strip() and header is None:
+                above.append(line.strip())
+            elif line.strip():
+                _loose_line(plan, builder, where, line.strip())
             continue
         cells = [clean(cell) for cell in line.split("\t")]
         found = read_header(cells)
         if found is not None:
+            if header is None:
+                take_title(plan, above)
             header, after_header = _content_named(found), True
             builder.numbered = header.has(Column.NUMBER)
             continue
@@ -178,13 +183,9 @@ def _content_named(header: Header) -> Header:
     return Header(columns, header.first_responsible_leads)
 
 
-def _loose_line(
-    plan: DraftPlan, builder: TaskBuilder, where: Where, line: str, in_table: bool
-) -> None:
-    """A line without cells: the title above the table, a section heading or page noise in it."""
-    if not in_table:
-        take_title(plan, line)
-    elif HEADING.match(line) or heading_people(line):
+def _loose_line(plan: DraftPlan, builder: TaskBuilder, where: Where, line: str) -> None:
+    """A line without cells in the table: a section heading, or page noise."""
+    if HEADING.match(line) or heading_people(line):
         builder.heading(line)
     elif not _PAGE_NOISE.fullmatch(line):
         plan.warn(where, N_("text outside the table was left out: “{text}”"), text=_short(line))

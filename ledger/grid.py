@@ -45,6 +45,13 @@ _PROSE_MARK = re.compile(r"[。；;：:！？“”《》\d]")
 _AND = re.compile(r"[、和与]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _BARE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
+_CN_DIGITS = "〇一二三四五六七八九"
+# A title names a list: …分解表, …任务清单, …分工方案, …工作台账.
+_TITLE_END = re.compile(r"(?:表|清单|方案|台账|计划|要点|安排|任务|分工|分解|目录|责任书)$")
+_SENTENCE = re.compile(r"[。；;：:！？]")
+_ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?\s*")
+_WRAPPED_TITLE = 30  # characters of the first line of a title that wraps onto a second
 _NOT_A_TITLE = re.compile(r"附\s*件\s*\d*[:：]?|第?\s*\d+\s*页.*|-\s*\d+\s*-")
 _TAGS = re.compile(r"</?p\s*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u3000]+")
@@ -59,9 +66,19 @@ _NAMED_IN_PROSE = re.compile(
     + _TITLE_WORDS
     + r"|牵头|分管|负责|联系)"
 )
+_NAMED_AFTER_LABEL = re.compile(
+    r"(?:领导|负责人|责任人|牵头人)\s*[:：]\s*([\u4e00-\u9fff]{2,8}(?:[、，,和与\s]+[\u4e00-\u9fff]{2,8})*)"
+)
 _TOP_HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十]+[部分章节])"
 )
+# 牵头单位：A / 配合单位：B inside one cell; 责任单位：A leads with its first unit.
+_UNIT_LABEL = re.compile(
+    r"(?:^|(?<=[\s；;，,。]))(牵头|主责|主办|责任|配合|协办|协同|参与)"
+    r"(?:单位|部门|部室|科室|处室|股室)?\s*[:：]"
+)
+_LEAD_WORDS = frozenset({"牵头", "主责", "主办"})
+_LEAD_MARK = re.compile(r"[（(]\s*(?:牵头|主责|主办)\s*[)）]$")
 _SUB_HEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 _COMPOUND_SURNAMES = frozenset(
     {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容"}
@@ -219,29 +236,75 @@ def _words_outside_brackets(text: str) -> list[str]:
 
 
 def heading_people(text: str) -> list[str]:
-    """Leaders a section heading names: ``一、张三副区长牵头重点工作`` -> [张三]."""
+    """Leaders a section heading names: ``一、张三副区长牵头重点工作`` -> [张三].
+
+    Also after a label: ``一、稳增长（牵头县领导：张三、李四）``.
+    """
     body = _CHINESE_ORDINAL.sub("", text.strip(), count=1)
     found: list[str] = []
     for match in _NAMED_IN_PROSE.finditer(body):
         names = _AND.split(match.group(1))
         names[0] = names[0].removeprefix("由")  # 由张三、李四负责
         found.extend(names)
+    for match in _NAMED_AFTER_LABEL.finditer(body):
+        found.extend(_AND.split(match.group(1)))
     return split_people(" ".join(found))
 
 
 def plan_year(text: str) -> int | None:
-    """The year a title states: ``黄石市科协2025年重点工作…`` -> 2025."""
-    match = _YEAR.search(text) or _BARE_YEAR.search(text)
-    return int(match.group(1)) if match else None
+    """The year a title states: ``黄石市科协2025年重点工作…`` -> 2025, ``二〇二三年`` -> 2023."""
+    return _stated_year(text) or (int(bare.group(1)) if (bare := _BARE_YEAR.search(text)) else None)
 
 
-def take_title(plan: DraftPlan, text: str) -> None:
-    """Use ``text`` as the plan's title (and year) unless it already has one or it is noise."""
-    title = label(text)
-    if plan.title or not title or _NOT_A_TITLE.fullmatch(title):
+def _stated_year(text: str) -> int | None:
+    """A year written with 年: ``2023年``, ``二〇二三年``."""
+    match = _YEAR.search(text)
+    if match:
+        return int(match.group(1))
+    spelled = _CN_YEAR.search(text)
+    if spelled:
+        return int("".join(str(_CN_DIGITS.index(c)) for c in spelled.group(1).replace("零", "〇")))
+    return None
+
+
+def take_title(plan: DraftPlan, lines: Sequence[str]) -> None:
+    """The plan's title and year from the lines above its table, unless it has a title already.
+
+    The title is the last line that names a list (…分解表, …清单, …方案), with the line before
+    it when the title wraps (``2023年区《政府工作报告》确定的`` / ``重点工作任务分解表``);
+    failing that, the first line that is not noise. The year is the title's, else the nearest
+    line's that states one (``（二〇二三年三月）``).
+    """
+    if plan.title:
         return
+    texts = [_ATTACHMENT.sub("", label(line)) for line in lines]
+    texts = [text for text in texts if text and not _NOT_A_TITLE.fullmatch(text)]
+    if not texts:
+        return
+    named = [
+        index
+        for index, text in enumerate(texts)
+        if _TITLE_END.search(text) and not _SENTENCE.search(text)
+    ]
+    at = named[-1] if named else 0
+    title = texts[at]
+    if named and at > 0 and _wraps(texts[at - 1]):
+        title = texts[at - 1] + title
     plan.title = title
-    plan.year = plan_year(title)
+    nearest = [*texts[at + 1 :], *reversed(texts[:at])]
+    plan.year = plan_year(title) or next(
+        (year for text in nearest if (year := _stated_year(text))), None
+    )
+
+
+def _wraps(text: str) -> bool:
+    """A line that a title wrapped from: short, no sentence, not itself a title or a notice."""
+    return (
+        len(text) <= _WRAPPED_TITLE
+        and not _SENTENCE.search(text)
+        and not _TITLE_END.search(text)
+        and not text.endswith(("通知", "文件"))
+    )
 
 
 @dataclass
@@ -686,18 +749,58 @@ def positional_cells(where: Where, cells: Sequence[str], layout: _Layout) -> Cel
 def assign_departments(
     row: Cells, lead: list[str], responsible: list[str], either: list[str], first_leads: bool
 ) -> None:
-    """Lead and responsible units from their cells; a lone 责任单位 list leads with its first."""
-    for cell in lead:
-        row.lead.extend(name for name in departments(cell) if name not in row.lead)
-    for cell in responsible:
-        row.responsible.extend(name for name in departments(cell) if name not in row.responsible)
-    for cell in either:
-        names = list(departments(cell))
-        if names and not row.lead:
-            row.lead.append(names.pop(0))
-        row.responsible.extend(name for name in names if name not in row.responsible)
+    """Lead and responsible units from their cells; a lone 责任单位 list leads with its first.
+
+    A cell may say which is which itself (``牵头单位：A 配合单位：B、C``, ``A（牵头）、B``).
+    """
+    groups = [
+        (role, cell)
+        for role, cells in (("lead", lead), ("responsible", responsible), ("either", either))
+        for cell in cells
+    ]
+    for role, names in _unit_groups(groups):
+        if role == "lead":
+            row.lead.extend(name for name in names if name not in row.lead)
+        elif role == "responsible":
+            row.responsible.extend(name for name in names if name not in row.responsible)
+        else:
+            names = list(names)
+            if names and not row.lead:
+                row.lead.append(names.pop(0))
+            row.responsible.extend(name for name in names if name not in row.responsible)
+    row.responsible[:] = [name for name in row.responsible if name not in row.lead]
     if first_leads and not row.lead and row.responsible:
         row.lead.append(row.responsible.pop(0))
+
+
+def _unit_groups(cells: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    """Units by role, from cells under a role's column; labels and marks inside a cell win.
+
+    Units marked 牵头 come first, as lead, whichever column they stand in.
+    """
+    marked: list[str] = []
+    groups: list[tuple[str, list[str]]] = []
+    for column_role, cell in cells:
+        for role, part in _labelled_parts(cell, column_role):
+            names: list[str] = []
+            for name in departments(part):
+                bare = _LEAD_MARK.sub("", name)
+                (marked if bare != name else names).append(bare)
+            groups.append((role, names))
+    return [("lead", marked), *groups] if marked else groups
+
+
+def _labelled_parts(cell: str, role: str) -> list[tuple[str, str]]:
+    """``牵头单位：A；配合单位：B、C`` -> [(lead, A), (responsible, B、C)]; else [(role, cell)]."""
+    labels = list(_UNIT_LABEL.finditer(cell))
+    if not labels:
+        return [(role, cell)]
+    parts = [(role, cell[: labels[0].start()])] if cell[: labels[0].start()].strip() else []
+    for label_match, end in zip(labels, [m.start() for m in labels[1:]] + [len(cell)], strict=True):
+        word = label_match.group(1)
+        named = "lead" if word in _LEAD_WORDS else "either" if word == "责任" else "responsible"
+        parts.append((named, cell[label_match.end() : end].strip(" \n；;，,。")))
+    return parts
 
 
 def find_header(rows: Sequence[Row]) -> tuple[int, Header] | None:
@@ -749,10 +852,8 @@ def read_table(rows: Iterable[Row], plan: DraftPlan, *, after: Table | None = No
     found = find_header(rows)
     if found is not None:
         start, header = found
-        for _, cells in rows[:start]:
-            texts = {cell.strip() for cell in cells if cell.strip()}
-            if len(texts) == 1:
-                take_title(plan, texts.pop())
+        above = [{cell.strip() for cell in cells if cell.strip()} for _, cells in rows[:start]]
+        take_title(plan, [texts.pop() for texts in above if len(texts) == 1])
         start += 1
         layout = _Layout.of(header)
         builder = TaskBuilder(plan, numbered=layout.numbered)

@@ -263,3 +263,43 @@ def test_cells_by_meaning() -> None:
     assert kind_of("各县(市、 区)科协").value == "departments"
     assert kind_of("壮大科普 人才队伍").value == "text"  # four characters are not a name
     assert kind_of("8-10").value == "number"
+
+
+def test_a_content_printed_a_row_above_its_measures_goes_to_its_row() -> None:
+    text = table(
+        "重点工作|具体内容|推进措施|牵头科室|责任领导|完成时限",
+        "平台|5. 落实加计扣除政策。|开展宣讲。|政策法规科|郑洁|2024.6",
+        "转化|6. 举办对接活动6场。 7. 技术合同登记5亿元。|1. 联系院所。|成果转化科|陈立|2024.12",
+        "||1. 开展登记辅导。 2. 落实奖补。|成果转化科|陈立|2024.11",
+        "|8. 推进知识产权质押融资。|对接银行。|办公室|陈立|2024.9",
+    )
+    plan = read_flat_table(text)
+    got = [(task.number, task.content[:2], task.due_text) for task in plan.tasks]
+    want = [("5", "2024.6"), ("6", "2024.12"), ("7", "2024.11"), ("8", "2024.9")]
+    assert got == [(number, f"{number}.", due) for number, due in want]
+    (notice,) = plan.warnings
+    assert notice.where is not None and notice.where.n == 3
+    assert (notice.params["first"], notice.params["last"]) == (6, 7)
+
+
+def test_rows_that_do_not_fit_the_numbering_are_left_as_they_are() -> None:
+    text = table(
+        "重点工作|具体内容|推进措施|牵头科室|责任领导|完成时限",
+        "宣传|8. 开展宣讲。 9. 进校园。 10. 阵地建设。|1. 对接省科协。|组宣部|陈汉平|2025.12",
+        "|11. 讲好科协故事。|1. 加强宣传。|学会部|郑昌盛|2025.12",
+        "||1. 发布信息500篇。|办公室|陈汉平|2025.12",
+    )
+    plan = read_flat_table(text)
+    assert [task.number for task in plan.tasks] == ["8-10", "11", None]
+    assert [notice.where.n for notice in plan.warnings if notice.where] == [4]
+    assert "kept without one" in plan.warnings[0].message
+
+
+@pytest.mark.xfail(strict=True, reason="nlu.names does not know 股 (股室) as a unit's ending")
+def test_county_units_named_gu_are_departments() -> None:
+    text = table(
+        "重点工作|具体内容|牵头股室|责任领导|完成时限",
+        "平台|1. 争创省级研发中心2家。|科技股|吴刚|2024.10",
+    )
+    (task,) = read_flat_table(text).tasks
+    assert (task.lead_departments, task.leaders) == (["科技股"], ["吴刚"])
