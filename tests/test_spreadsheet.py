@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from ledger.columns import columns_named
 from ledger.draft import DraftPlan, LedgerError
 from ledger.spreadsheet import read_csv, read_xlsx
 
@@ -465,3 +466,23 @@ def test_a_number_missing_between_two_tasks_is_given_and_said(tmp_path: Path) ->
     (notice,) = plan.warnings
     assert notice.where is not None and notice.where.n == 3
     assert notice.params == {"number": "2"} and "missing between" in notice.message
+
+
+@pytest.mark.parametrize(
+    ("name", "column"),
+    [
+        ("牵头区领导", "leaders"),
+        ("牵头县级领导", "leaders"),
+        ("分管区领导", "leaders"),
+        ("包抓领导", "leaders"),
+        ("责任人", "leaders"),
+        ("责任股室", "responsible"),
+        ("承办科室", "responsible"),
+        ("办结时限", "due"),
+        ("时间节点", "due"),
+        ("主要目标", "content"),
+        ("重点任务", "focus"),
+    ],
+)
+def test_header_names_offices_use(name: str, column: str) -> None:
+    assert [kind.value for kind in columns_named(name)] == [column]
