@@ -53,6 +53,7 @@ _SENTENCE = re.compile(r"[。；;：:！？]")
 _ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?\s*")
 _WRAPPED_TITLE = 30  # characters of the first line of a title that wraps onto a second
 _NOT_A_TITLE = re.compile(r"附\s*件\s*\d*[:：]?|第?\s*\d+\s*页.*|-\s*\d+\s*-")
+_BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
 _TAGS = re.compile(r"</?p\s*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u3000]+")
 _HAN_GAP = re.compile(r"(?<=[\u4e00-\u9fff“”])\s+(?=[\u4e00-\u9fff“”])")
@@ -94,8 +95,11 @@ def departments(cell: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=4096)
 def people(cell: str) -> tuple[str, ...]:
-    """:func:`ledger.names.split_people`, remembered."""
-    return tuple(split_people(cell))
+    """:func:`ledger.names.split_people`, remembered; a title in brackets is dropped.
+
+    ``王立新（常务副区长）、赵丽娟`` -> (王立新, 赵丽娟).
+    """
+    return tuple(split_people(_BRACKETED.sub(" ", cell)))
 
 
 def clean(cell: str) -> str:

@@ -486,3 +486,21 @@ def test_a_number_missing_between_two_tasks_is_given_and_said(tmp_path: Path) ->
 )
 def test_header_names_offices_use(name: str, column: str) -> None:
     assert [kind.value for kind in columns_named(name)] == [column]
+
+
+def test_leaders_written_with_their_titles() -> None:
+    text = (
+        "序号,重点任务,责任单位,,责任领导,完成时限\n"
+        ",,牵头单位,配合单位,,\n"
+        "1,扩大有效投资,区发改局,区财政局,王立新（常务副区长）,2023年12月\n"
+        "2,培育市场主体,区市场监管局,区行政审批局,副区长 赵丽娟,2023年10月\n"
+        '3,推进城市更新,区住建局,各街道办事处,"孙建国副区长、刘晓梅(副区长)",2023年11月\n'
+    )
+    plan = read_csv(text)
+    assert [task.leaders for task in plan.tasks] == [["王立新"], ["赵丽娟"], ["孙建国", "刘晓梅"]]
+    assert [task.responsible for task in plan.tasks] == [
+        ["区财政局"],
+        ["区行政审批局"],
+        ["各街道办事处"],
+    ]
+    assert plan.warnings == []
