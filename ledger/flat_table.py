@@ -4,7 +4,9 @@ The header repeats on every page and tells that page's column order. A row whose
 the header is read by position. The PDF often loses empty cells, moves them to the end of
 the line or runs two cells together (``市科技馆 组宣部 李麟``); such a row is read by what
 each cell says instead: from the right, the deadline, the leaders, the departments, then
-the texts, where the task's number marks its content.
+the texts, where the task's number marks its content. A PDF also prints a content cell a
+row above or below the row of its measures and departments; the builder
+(:class:`ledger.grid.TaskBuilder`) puts it back on its row by its number.
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 Shared by every tabular reader: ``spreadsheet`` (.xlsx, .csv) and ``wordfile`` (.docx tables)
 read cells by their column; ``flat_table`` (a PDF table flattened to text) sorts cells by
 meaning first and then hands them here as :class:`Cells`. What the table does not say stays
-empty and is warned about; nothing is invented.
+empty and is warned about; nothing is invented. The one thing read from around a row is its
+number, when the document lost it and the numbers around it leave exactly one (said in a
+warning); a task over several rows (merged or left-empty cells) is one task.
 """
 
 from __future__ import annotations
