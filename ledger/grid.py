@@ -340,14 +340,14 @@ class _Entry:
     """A task as the builder holds it until the table ends: its numbers and how it got them."""
 
     task: DraftTask
-    numbers: list[int]  # what its number says (8-10 -> 8, 9, 10); empty when it has none
+    numbers: list[int]  # what its number says (8-10 -> 8, 9, 10); empty unless a plain number
     items: list[tuple[int, int]]  # (number, offset) of the task numbers leading its content
     run_together: bool = False
 
     @property
     def irregular(self) -> bool:
         """Unnumbered, or several numbered contents in one cell: the numbering may sort it out."""
-        return not self.numbers or len(self.items) > 1
+        return self.task.number is None or len(self.items) > 1
 
     def item_texts(self) -> dict[int, str]:
         """The content cut at its task numbers: ``4.… 5.…`` -> {4: "4.…", 5: "5.…"}."""
@@ -495,7 +495,7 @@ class TaskBuilder:
             # were left empty), in a table that numbers tasks in a column or not at all.
             for entry in list(self._entries[start:]):
                 index = self._entries.index(entry)
-                if not entry.numbers and not entry.task.content and index > 0:
+                if entry.task.number is None and not entry.task.content and index > 0:
                     _merge(self._entries[index - 1].task, entry.task)
                     self._drop(entry)
         self._number_from_sequence(start)
@@ -511,7 +511,7 @@ class TaskBuilder:
                     ),
                     number=task.number,
                 )
-            elif not entry.numbers and numbering:
+            elif task.number is None and numbering:
                 self.plan.warn(
                     task.where,
                     N_("this task has no number in the document; it was kept without one"),
@@ -571,7 +571,7 @@ class TaskBuilder:
                 task.content = texts[number][1]
             elif entry.items:
                 task.content = ""  # its numbered content moved to another row
-            elif not entry.numbers:
+            elif entry.task.number is None:
                 self.plan.warn(
                     task.where,
                     N_(
@@ -600,9 +600,9 @@ def _fit(rows: list[_Entry], before: int, after: int) -> dict[int, tuple[int, st
     for row, entry in enumerate(rows):
         if entry.items:
             found = entry.item_texts()
-        elif entry.numbers:  # numbered in its own cell: it stays where it is
+        elif entry.task.number is not None:  # numbered in its own cell: it stays where it is
             if entry.numbers != [before + 1 + row]:
-                return None
+                return None  # another number there (or 1.2, 二): not a task of this sequence
             continue
         else:
             continue

@@ -504,3 +504,18 @@ def test_leaders_written_with_their_titles() -> None:
         ["各街道办事处"],
     ]
     assert plan.warnings == []
+
+
+def test_sub_numbers_are_numbers(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["序号", "工作任务", "牵头单位", "完成时限"],
+            ["1", "推进城市更新", "区住建局", "2024年12月"],
+            ["1.1", "改造老旧小区35个", "区住建局", "2024年11月"],
+            ["1.2", "完成城中村改造2个", "区住建局", "2024年12月"],
+            ["2", "提升城市管理", "区城管局", "2024年12月"],
+        ],
+    )
+    assert [task.number for task in plan.tasks] == ["1", "1.1", "1.2", "2"]
+    assert plan.warnings == []
