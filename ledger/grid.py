@@ -436,12 +436,7 @@ class TaskBuilder:
         number = cells.number or self.content_number(cells.content)
         self._fill_down(cells)
         previous = self.tasks[-1] if self.tasks else None
-        if (
-            previous
-            and cells.content
-            and cells.content == previous.content
-            and number in (None, previous.number)
-        ):
+        if previous and _same_task(previous, number, cells.content):
             _extend(previous, cells)  # merged number/content cells repeated on the next row
             return
         # A row with no number and nobody assigned continues the task above, unless it is
@@ -619,6 +614,15 @@ def _fit(rows: list[_Entry], before: int, after: int) -> dict[int, tuple[int, st
         if row != number - before - 1 and onto.task.content and not onto.items:
             return None  # the row it would move onto has a content of its own
     return texts
+
+
+def _same_task(previous: DraftTask, number: str | None, content: str) -> bool:
+    """Whether a row repeats the task above: its number (merged) with no other content, or
+    its content (merged) with no other number."""
+    same_content = bool(content) and content == previous.content
+    if number is None:
+        return same_content
+    return number == previous.number and (same_content or not content)
 
 
 def _append_text(task: DraftTask, cells: Cells) -> None:

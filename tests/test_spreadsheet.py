@@ -519,3 +519,20 @@ def test_sub_numbers_are_numbers(tmp_path: Path) -> None:
     )
     assert [task.number for task in plan.tasks] == ["1", "1.1", "1.2", "2"]
     assert plan.warnings == []
+
+
+def test_a_merged_number_over_rows_whose_content_is_given_once(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["序号", "工作任务", "具体措施", "牵头单位", "责任人", "完成时限"],
+            [1, "提升城市品质", "新建口袋公园8个", "区住建局", "赵文博", "2023年11月"],
+            [None, None, "雨污分流改造15公里", "区水务局", "孙丽", "2023年11月"],
+            ["merge", "A2:A3"],
+            [2, "加强生态保护", "优良天数比例达到70%", "区生态环境分局", "赵文博", "2023年12月"],
+        ],
+    )
+    first, second = plan.tasks
+    assert first.measures == "新建口袋公园8个\n雨污分流改造15公里"
+    assert (first.lead_departments, first.leaders) == (["区住建局", "区水务局"], ["赵文博", "孙丽"])
+    assert second.number == "2" and plan.warnings == []
