@@ -4,7 +4,9 @@ The header repeats on every page and tells that page's column order. A row whose
 the header is read by position. The PDF often loses empty cells, moves them to the end of
 the line or runs two cells together (``市科技馆 组宣部 李麟``); such a row is read by what
 each cell says instead: from the right, the deadline, the leaders, the departments, then
-the texts, where the task's number marks its content.
+the texts, where the task's number marks its content. A PDF also prints a content cell a
+row above or below the row of its measures and departments; the builder
+(:class:`ledger.grid.TaskBuilder`) puts it back on its row by its number.
 """
 
 from __future__ import annotations
@@ -117,6 +119,7 @@ class _Row:
     leaders: list[str] = field(default_factory=list)  # words as written, repeats kept
     due: str = ""
     left_out: list[str] = field(default_factory=list)
+    run_together: bool = False  # may be several tasks; the builder warns if they stay one
 
 
 def looks_like_flat_table(text: str) -> bool:
@@ -133,15 +136,20 @@ def read_flat_table(text: str) -> DraftPlan:
     builder = TaskBuilder(plan)
     header: Header | None = None
     after_header = False
+    above: list[str] = []  # the lines above the table: its title
     for number, line in enumerate(text.split("\n"), 1):
         where = Where("line", number)
         if "\t" not in line:
-            if line.strip():
-                _loose_line(plan, builder, where, line.strip(), header is not None)
+            if line.strip() and header is None:
+                above.append(line.strip())
+            elif line.strip():
+                _loose_line(plan, builder, where, line.strip())
             continue
         cells = [clean(cell) for cell in line.split("\t")]
         found = read_header(cells)
         if found is not None:
+            if header is None:
+                take_title(plan, above)
             header, after_header = _content_named(found), True
             builder.numbered = header.has(Column.NUMBER)
             continue
@@ -177,13 +185,9 @@ def _content_named(header: Header) -> Header:
     return Header(columns, header.first_responsible_leads)
 
 
-def _loose_line(
-    plan: DraftPlan, builder: TaskBuilder, where: Where, line: str, in_table: bool
-) -> None:
-    """A line without cells: the title above the table, a section heading or page noise in it."""
-    if not in_table:
-        take_title(plan, line)
-    elif HEADING.match(line) or heading_people(line):
+def _loose_line(plan: DraftPlan, builder: TaskBuilder, where: Where, line: str) -> None:
+    """A line without cells in the table: a section heading, or page noise."""
+    if HEADING.match(line) or heading_people(line):
         builder.heading(line)
     elif not _PAGE_NOISE.fullmatch(line):
         plan.warn(where, N_("text outside the table was left out: “{text}”"), text=_short(line))
@@ -208,7 +212,7 @@ def _read_row(
             N_("“{text}” could not be placed in a column and was left out"),
             text=_short(text),
         )
-    return [_resolve(part) for part in _split_merged(plan, row, builder)]
+    return [_resolve(part) for part in _split_merged(row, builder)]
 
 
 def _fits(cells: list[str], kinds: list[Kind], header: Header, builder: TaskBuilder) -> bool:
@@ -400,11 +404,11 @@ def _place_by_column(row: _Row, index: int, text: str, header: Header) -> None:
         _place(row, column, text, header)
 
 
-def _split_merged(plan: DraftPlan, row: _Row, builder: TaskBuilder) -> list[_Row]:
+def _split_merged(row: _Row, builder: TaskBuilder) -> list[_Row]:
     """Two tasks the PDF ran into one line (``21.… 22.…``, ``陈汉平 陈汉平``, ``2025.12 2025.12``).
 
     They are split when every many-valued cell holds one value per task; otherwise the line
-    stays one task and is warned about.
+    stays one task, marked so that the builder warns unless the rows around it settle it.
     """
     items = item_numbers(row.content) if builder.content_number(row.content) else []
     count = len(items)
@@ -423,15 +427,7 @@ def _split_merged(plan: DraftPlan, row: _Row, builder: TaskBuilder) -> list[_Row
     }
     if len(dues) == count and all(n in (0, 1, count) for n in parts.values()):
         return _split(row, items, dues)
-    if len(dues) == count or count in parts.values():
-        plan.warn(
-            row.where,
-            N_(
-                "task {number} may be several tasks run together by the PDF; it was kept as one "
-                "task: check its departments, leaders and deadline"
-            ),
-            number=builder.content_number(row.content),
-        )
+    row.run_together = len(dues) == count or count in parts.values()
     return [row]
 
 
@@ -499,6 +495,7 @@ def _resolve(row: _Row) -> Cells:
         measures=row.measures,
         leaders=list(people(" ".join(row.leaders))),
         due=" ".join(row.due.split()),
+        run_together=row.run_together,
     )
     for cell in lead:
         cells.lead.extend(name for name in departments(cell) if name not in cells.lead)

@@ -3,7 +3,9 @@
 Shared by every tabular reader: ``spreadsheet`` (.xlsx, .csv) and ``wordfile`` (.docx tables)
 read cells by their column; ``flat_table`` (a PDF table flattened to text) sorts cells by
 meaning first and then hands them here as :class:`Cells`. What the table does not say stays
-empty and is warned about; nothing is invented.
+empty and is warned about; nothing is invented. The one thing read from around a row is its
+number, when the document lost it and the numbers around it leave exactly one (said in a
+warning); a task over several rows (merged or left-empty cells) is one task.
 """
 
 from __future__ import annotations
@@ -45,7 +47,15 @@ _PROSE_MARK = re.compile(r"[。；;：:！？“”《》\d]")
 _AND = re.compile(r"[、和与]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _BARE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
+_CN_DIGITS = "〇一二三四五六七八九"
+# A title names a list: …分解表, …任务清单, …分工方案, …工作台账.
+_TITLE_END = re.compile(r"(?:表|清单|方案|台账|计划|要点|安排|任务|分工|分解|目录|责任书)$")
+_SENTENCE = re.compile(r"[。；;：:！？]")
+_ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[:：]?\s*")
+_WRAPPED_TITLE = 30  # characters of the first line of a title that wraps onto a second
 _NOT_A_TITLE = re.compile(r"附\s*件\s*\d*[:：]?|第?\s*\d+\s*页.*|-\s*\d+\s*-")
+_BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
 _TAGS = re.compile(r"</?p\s*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u3000]+")
 _HAN_GAP = re.compile(r"(?<=[\u4e00-\u9fff“”])\s+(?=[\u4e00-\u9fff“”])")
@@ -59,9 +69,19 @@ _NAMED_IN_PROSE = re.compile(
     + _TITLE_WORDS
     + r"|牵头|分管|负责|联系)"
 )
+_NAMED_AFTER_LABEL = re.compile(
+    r"(?:领导|负责人|责任人|牵头人)\s*[:：]\s*([\u4e00-\u9fff]{2,8}(?:[、，,和与\s]+[\u4e00-\u9fff]{2,8})*)"
+)
 _TOP_HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十]+[部分章节])"
 )
+# 牵头单位：A / 配合单位：B inside one cell; 责任单位：A leads with its first unit.
+_UNIT_LABEL = re.compile(
+    r"(?:^|(?<=[\s；;，,。]))(牵头|主责|主办|责任|配合|协办|协同|参与)"
+    r"(?:单位|部门|部室|科室|处室|股室)?\s*[:：]"
+)
+_LEAD_WORDS = frozenset({"牵头", "主责", "主办"})
+_LEAD_MARK = re.compile(r"[（(]\s*(?:牵头|主责|主办)\s*[)）]$")
 _SUB_HEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
 _COMPOUND_SURNAMES = frozenset(
     {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容"}
@@ -77,8 +97,11 @@ def departments(cell: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=4096)
 def people(cell: str) -> tuple[str, ...]:
-    """:func:`ledger.names.split_people`, remembered."""
-    return tuple(split_people(cell))
+    """:func:`ledger.names.split_people`, remembered; a title in brackets is dropped.
+
+    ``王立新（常务副区长）、赵丽娟`` -> (王立新, 赵丽娟).
+    """
+    return tuple(split_people(_BRACKETED.sub(" ", cell)))
 
 
 def clean(cell: str) -> str:
@@ -219,29 +242,75 @@ def _words_outside_brackets(text: str) -> list[str]:
 
 
 def heading_people(text: str) -> list[str]:
-    """Leaders a section heading names: ``一、张三副区长牵头重点工作`` -> [张三]."""
+    """Leaders a section heading names: ``一、张三副区长牵头重点工作`` -> [张三].
+
+    Also after a label: ``一、稳增长（牵头县领导：张三、李四）``.
+    """
     body = _CHINESE_ORDINAL.sub("", text.strip(), count=1)
     found: list[str] = []
     for match in _NAMED_IN_PROSE.finditer(body):
         names = _AND.split(match.group(1))
         names[0] = names[0].removeprefix("由")  # 由张三、李四负责
         found.extend(names)
+    for match in _NAMED_AFTER_LABEL.finditer(body):
+        found.extend(_AND.split(match.group(1)))
     return split_people(" ".join(found))
 
 
 def plan_year(text: str) -> int | None:
-    """The year a title states: ``黄石市科协2025年重点工作…`` -> 2025."""
-    match = _YEAR.search(text) or _BARE_YEAR.search(text)
-    return int(match.group(1)) if match else None
+    """The year a title states: ``黄石市科协2025年重点工作…`` -> 2025, ``二〇二三年`` -> 2023."""
+    return _stated_year(text) or (int(bare.group(1)) if (bare := _BARE_YEAR.search(text)) else None)
 
 
-def take_title(plan: DraftPlan, text: str) -> None:
-    """Use ``text`` as the plan's title (and year) unless it already has one or it is noise."""
-    title = label(text)
-    if plan.title or not title or _NOT_A_TITLE.fullmatch(title):
+def _stated_year(text: str) -> int | None:
+    """A year written with 年: ``2023年``, ``二〇二三年``."""
+    match = _YEAR.search(text)
+    if match:
+        return int(match.group(1))
+    spelled = _CN_YEAR.search(text)
+    if spelled:
+        return int("".join(str(_CN_DIGITS.index(c)) for c in spelled.group(1).replace("零", "〇")))
+    return None
+
+
+def take_title(plan: DraftPlan, lines: Sequence[str]) -> None:
+    """The plan's title and year from the lines above its table, unless it has a title already.
+
+    The title is the last line that names a list (…分解表, …清单, …方案), with the line before
+    it when the title wraps (``2023年区《政府工作报告》确定的`` / ``重点工作任务分解表``);
+    failing that, the first line that is not noise. The year is the title's, else the nearest
+    line's that states one (``（二〇二三年三月）``).
+    """
+    if plan.title:
         return
+    texts = [_ATTACHMENT.sub("", label(line)) for line in lines]
+    texts = [text for text in texts if text and not _NOT_A_TITLE.fullmatch(text)]
+    if not texts:
+        return
+    named = [
+        index
+        for index, text in enumerate(texts)
+        if _TITLE_END.search(text) and not _SENTENCE.search(text)
+    ]
+    at = named[-1] if named else 0
+    title = texts[at]
+    if named and at > 0 and _wraps(texts[at - 1]):
+        title = texts[at - 1] + title
     plan.title = title
-    plan.year = plan_year(title)
+    nearest = [*texts[at + 1 :], *reversed(texts[:at])]
+    plan.year = plan_year(title) or next(
+        (year for text in nearest if (year := _stated_year(text))), None
+    )
+
+
+def _wraps(text: str) -> bool:
+    """A line that a title wrapped from: short, no sentence, not itself a title or a notice."""
+    return (
+        len(text) <= _WRAPPED_TITLE
+        and not _SENTENCE.search(text)
+        and not _TITLE_END.search(text)
+        and not text.endswith(("通知", "文件"))
+    )
 
 
 @dataclass
@@ -258,6 +327,7 @@ class Cells:
     responsible: list[str] = field(default_factory=list)
     leaders: list[str] = field(default_factory=list)
     due: str = ""
+    run_together: bool = False  # a PDF may have run several tasks into this one row
 
     @property
     def assigned(self) -> bool:
@@ -265,8 +335,47 @@ class Cells:
         return bool(self.lead or self.responsible or self.leaders or self.due)
 
 
+@dataclass
+class _Entry:
+    """A task as the builder holds it until the table ends: its numbers and how it got them."""
+
+    task: DraftTask
+    numbers: list[int]  # what its number says (8-10 -> 8, 9, 10); empty unless a plain number
+    items: list[tuple[int, int]]  # (number, offset) of the task numbers leading its content
+    run_together: bool = False
+
+    @property
+    def irregular(self) -> bool:
+        """Unnumbered, or several numbered contents in one cell: the numbering may sort it out."""
+        return self.task.number is None or len(self.items) > 1
+
+    def item_texts(self) -> dict[int, str]:
+        """The content cut at its task numbers: ``4.… 5.…`` -> {4: "4.…", 5: "5.…"}."""
+        content = self.task.content
+        bounds = [offset for _, offset in self.items] + [len(content)]
+        return {
+            number: content[start:end].strip()
+            for (number, start), end in zip(self.items, bounds[1:], strict=True)
+        }
+
+
+def _numbers_of(label_text: str | None) -> list[int]:
+    if not label_text or not _NUMERIC_LABEL.fullmatch(label_text):
+        return []
+    parts = [int(part) for part in _DIGITS.findall(label_text)]
+    if "-" in label_text and len(parts) == 2:
+        return list(range(parts[0], parts[1] + 1))
+    return parts
+
+
 class TaskBuilder:
-    """Rows in document order to tasks: fills down groups, numbers, section leaders."""
+    """Rows in document order to tasks: fills down groups, numbers, section leaders.
+
+    Tasks are settled when the table ends (:meth:`finish`): a row whose number the document
+    lost takes the number missing between its neighbours, contents that stand a row away
+    from their measures are moved to their rows, and a row that names no task of its own
+    joins the task above.
+    """
 
     def __init__(self, plan: DraftPlan, *, numbered: bool = False) -> None:
         self.plan = plan
@@ -276,8 +385,10 @@ class TaskBuilder:
         self.section_leaders: list[str] = []  # named by the current 一、 heading
         self.subsection_leaders: list[str] | None = None  # named by the current （一） heading
         self.last_number: int | None = None
-        self.unnumbered: list[DraftTask] = []
         self.tasks: list[DraftTask] = []
+        self._entries: list[_Entry] = []
+        self._settled = 0  # entries before this one were settled by an earlier finish()
+        self._content_numbers = False  # some task's number leads its content cell
 
     def content_number(self, content: str) -> str | None:
         """The task number leading the content cell, if it is a new one (sub-items restart at 1).
@@ -321,11 +432,12 @@ class TaskBuilder:
 
     def add(self, cells: Cells) -> None:
         """One row: a new task, the rest of the previous one, or a group label."""
+        from_content = cells.number is None and not self.numbered
         number = cells.number or self.content_number(cells.content)
         self._fill_down(cells)
         previous = self.tasks[-1] if self.tasks else None
-        if previous and number and number == previous.number and cells.content == previous.content:
-            _extend(previous, cells)  # a merged number/content cell repeated on the next row
+        if previous and _same_task(previous, number, cells.content):
+            _extend(previous, cells)  # merged number/content cells repeated on the next row
             return
         # A row with no number and nobody assigned continues the task above, unless it is
         # a task of an unnumbered table that merely names nobody.
@@ -334,7 +446,9 @@ class TaskBuilder:
             _append_text(previous, cells)
             return
         if not cells.content and not cells.measures:
-            if cells.assigned or number:
+            if previous and not number:
+                _extend(previous, cells)  # another unit and its leader for the task above
+            elif cells.assigned or number:
                 self.plan.warn(
                     cells.where,
                     N_("this row names no task (its content and measures are empty); skipped"),
@@ -352,7 +466,12 @@ class TaskBuilder:
             leaders=list(cells.leaders or self.heading_leaders),
             due_text=cells.due or None,
         )
-        self._number(task)
+        items = item_numbers(cells.content) if from_content and number else []
+        self._content_numbers = self._content_numbers or bool(items)
+        numbers = _numbers_of(number)
+        if numbers:
+            self.last_number = max(max(numbers), self.last_number or 0)
+        self._entries.append(_Entry(task, numbers, items, cells.run_together))
         self.tasks.append(task)
         self.plan.tasks.append(task)
 
@@ -363,27 +482,147 @@ class TaskBuilder:
         if cells.focus:
             self.focus = cells.focus
 
-    def _number(self, task: DraftTask) -> None:
-        if task.number is None:
-            if self.numbered or self.last_number is not None:
-                self._warn_unnumbered(task)
-            else:
-                self.unnumbered.append(task)  # warned once we know the table numbers its tasks
-        elif _NUMERIC_LABEL.fullmatch(task.number):
-            highest = max(int(part) for part in _DIGITS.findall(task.number))
-            self.last_number = max(highest, self.last_number or 0)
-
-    def _warn_unnumbered(self, task: DraftTask) -> None:
-        self.plan.warn(
-            task.where, N_("this task has no number in the document; it was kept without one")
-        )
-
     def finish(self) -> None:
-        """Warn about tasks without a number, when the others have one."""
-        if self.numbered or self.last_number is not None:
-            for task in self.unnumbered:
-                self._warn_unnumbered(task)
-        self.unnumbered.clear()
+        """Settle the table's tasks: numbers from the sequence, lost cells, continuation rows."""
+        start = self._settled
+        if not self._content_numbers:
+            # A row without number or content continues the task above (its merged cells
+            # were left empty), in a table that numbers tasks in a column or not at all.
+            for entry in list(self._entries[start:]):
+                index = self._entries.index(entry)
+                if entry.task.number is None and not entry.task.content and index > 0:
+                    _merge(self._entries[index - 1].task, entry.task)
+                    self._drop(entry)
+        self._number_from_sequence(start)
+        numbering = self.numbered or self.last_number is not None
+        for entry in self._entries[start:]:
+            task = entry.task
+            if entry.run_together and len(entry.numbers) > 1:
+                self.plan.warn(
+                    task.where,
+                    N_(
+                        "task {number} may be several tasks run together by the PDF; it "
+                        "was kept as one task: check its departments, leaders and deadline"
+                    ),
+                    number=task.number,
+                )
+            elif task.number is None and numbering:
+                self.plan.warn(
+                    task.where,
+                    N_("this task has no number in the document; it was kept without one"),
+                )
+        self._settled = len(self._entries)
+
+    def _drop(self, entry: _Entry) -> None:
+        self._entries.remove(entry)
+        self.tasks = [task for task in self.tasks if task is not entry.task]
+        self.plan.tasks = [task for task in self.plan.tasks if task is not entry.task]
+
+    def _number_from_sequence(self, start: int) -> None:
+        """Number the irregular rows from the tasks around them, where the count fits exactly.
+
+        Between task 3 and task 8 four rows are tasks 4 to 7. A content cell holding several
+        numbered tasks (``4.… 5.…``) or a row whose content was lost makes a row irregular;
+        when the rows between two numbered tasks are as many as the numbers between them,
+        each row is one task, and each numbered content goes to the row its number falls on
+        (a PDF table often prints a content cell a row above or below its measures).
+        """
+        entries = self._entries
+        index = start
+        while index < len(entries):
+            if not entries[index].irregular:
+                index += 1
+                continue
+            before = max((n for entry in entries[:index] for n in entry.numbers), default=0)
+            for end in range(index, min(index + _SEQUENCE_WINDOW, len(entries) - 1)):
+                after = entries[end + 1].numbers
+                if not after:
+                    continue
+                if after[0] <= before:
+                    break
+                texts = _fit(entries[index : end + 1], before, after[0])
+                if texts is not None:
+                    self._renumber(entries[index : end + 1], before, texts)
+                    index = end
+                    break
+            index += 1
+
+    def _renumber(self, rows: list[_Entry], before: int, texts: dict[int, tuple[int, str]]) -> None:
+        if any(row != number - before - 1 for number, (row, _) in texts.items()):
+            self.plan.warn(
+                rows[0].task.where,
+                N_(
+                    "tasks {first}–{last}: the content cells do not stand on the rows of their "
+                    "measures, departments and deadlines; each content was moved to the row "
+                    "its number falls on: check these tasks"
+                ),
+                first=before + 1,
+                last=before + len(rows),
+            )
+        for position, entry in enumerate(rows):
+            number = before + 1 + position
+            task = entry.task
+            if number in texts:
+                task.content = texts[number][1]
+            elif entry.items:
+                task.content = ""  # its numbered content moved to another row
+            elif entry.task.number is None:
+                self.plan.warn(
+                    task.where,
+                    N_(
+                        "this task has no number in the document; it was numbered {number}, "
+                        "the number missing between the tasks around it"
+                    ),
+                    number=str(number),
+                )
+            task.number = str(number)
+            entry.numbers = [number]
+            entry.items = [(number, 0)] if number in texts else []
+
+
+_SEQUENCE_WINDOW = 8  # rows a lost number or a displaced content cell is looked for across
+
+
+def _fit(rows: list[_Entry], before: int, after: int) -> dict[int, tuple[int, str]] | None:
+    """The numbered contents of ``rows`` by the number each takes, if they are tasks
+    ``before``+1 … ``after``-1 one per row; None when they do not fit so.
+
+    A numbered content may move one row up or down, onto a row with no content of its own.
+    """
+    if after - before - 1 != len(rows):
+        return None
+    texts: dict[int, tuple[int, str]] = {}
+    for row, entry in enumerate(rows):
+        if entry.items:
+            found = entry.item_texts()
+        elif entry.task.number is not None:  # numbered in its own cell: it stays where it is
+            if entry.numbers != [before + 1 + row]:
+                return None  # another number there (or 1.2, 二): not a task of this sequence
+            continue
+        else:
+            continue
+        for number, text in found.items():
+            target = number - before - 1
+            if not 0 <= target < len(rows) or abs(target - row) > 1:
+                return None
+            texts[number] = (row, text)
+    order = sorted(texts)
+    if [texts[number][0] for number in order] != sorted(texts[number][0] for number in order):
+        return None
+    for number, (row, _) in texts.items():
+        onto = rows[number - before - 1]
+        if row != number - before - 1 and onto.task.content and not onto.items:
+            return None  # the row it would move onto has a content of its own
+    return texts
+
+
+def _same_task(previous: DraftTask, number: str | None, content: str) -> bool:
+    """Whether a row repeats the task above: its number (merged) with no other content, or
+    its content (merged) with no other number."""
+    same_content = bool(content) and content == previous.content
+    if number is None:
+        return same_content
+    return number == previous.number and (same_content or not content)
 
 
 def _append_text(task: DraftTask, cells: Cells) -> None:
@@ -395,7 +634,7 @@ def _append_text(task: DraftTask, cells: Cells) -> None:
 
 
 def _extend(task: DraftTask, cells: Cells) -> None:
-    """A second row of the same task (its number and content cells were merged)."""
+    """A second row of the same task (its number and content cells were merged or left empty)."""
     if cells.measures and cells.measures not in (task.measures or ""):
         task.measures = f"{task.measures or ''}\n{cells.measures}".strip()
     for mine, theirs in (
@@ -404,8 +643,24 @@ def _extend(task: DraftTask, cells: Cells) -> None:
         (task.leaders, cells.leaders),
     ):
         mine.extend(name for name in theirs if name not in mine)
-    if cells.due and cells.due != task.due_text:
+    task.responsible[:] = [name for name in task.responsible if name not in task.lead_departments]
+    if cells.due and cells.due not in (task.due_text or ""):
         task.due_text = f"{task.due_text} {cells.due}" if task.due_text else cells.due
+
+
+def _merge(task: DraftTask, rest: DraftTask) -> None:
+    """``rest``, a row without content of its own, joins ``task`` above it."""
+    _extend(
+        task,
+        Cells(
+            rest.where,
+            measures=rest.measures or "",
+            lead=rest.lead_departments,
+            responsible=rest.responsible,
+            leaders=rest.leaders,
+            due=rest.due_text or "",
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -504,18 +759,58 @@ def positional_cells(where: Where, cells: Sequence[str], layout: _Layout) -> Cel
 def assign_departments(
     row: Cells, lead: list[str], responsible: list[str], either: list[str], first_leads: bool
 ) -> None:
-    """Lead and responsible units from their cells; a lone 责任单位 list leads with its first."""
-    for cell in lead:
-        row.lead.extend(name for name in departments(cell) if name not in row.lead)
-    for cell in responsible:
-        row.responsible.extend(name for name in departments(cell) if name not in row.responsible)
-    for cell in either:
-        names = list(departments(cell))
-        if names and not row.lead:
-            row.lead.append(names.pop(0))
-        row.responsible.extend(name for name in names if name not in row.responsible)
+    """Lead and responsible units from their cells; a lone 责任单位 list leads with its first.
+
+    A cell may say which is which itself (``牵头单位：A 配合单位：B、C``, ``A（牵头）、B``).
+    """
+    groups = [
+        (role, cell)
+        for role, cells in (("lead", lead), ("responsible", responsible), ("either", either))
+        for cell in cells
+    ]
+    for role, names in _unit_groups(groups):
+        if role == "lead":
+            row.lead.extend(name for name in names if name not in row.lead)
+        elif role == "responsible":
+            row.responsible.extend(name for name in names if name not in row.responsible)
+        else:
+            names = list(names)
+            if names and not row.lead:
+                row.lead.append(names.pop(0))
+            row.responsible.extend(name for name in names if name not in row.responsible)
+    row.responsible[:] = [name for name in row.responsible if name not in row.lead]
     if first_leads and not row.lead and row.responsible:
         row.lead.append(row.responsible.pop(0))
+
+
+def _unit_groups(cells: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    """Units by role, from cells under a role's column; labels and marks inside a cell win.
+
+    Units marked 牵头 come first, as lead, whichever column they stand in.
+    """
+    marked: list[str] = []
+    groups: list[tuple[str, list[str]]] = []
+    for column_role, cell in cells:
+        for role, part in _labelled_parts(cell, column_role):
+            names: list[str] = []
+            for name in departments(part):
+                bare = _LEAD_MARK.sub("", name)
+                (marked if bare != name else names).append(bare)
+            groups.append((role, names))
+    return [("lead", marked), *groups] if marked else groups
+
+
+def _labelled_parts(cell: str, role: str) -> list[tuple[str, str]]:
+    """``牵头单位：A；配合单位：B、C`` -> [(lead, A), (responsible, B、C)]; else [(role, cell)]."""
+    labels = list(_UNIT_LABEL.finditer(cell))
+    if not labels:
+        return [(role, cell)]
+    parts = [(role, cell[: labels[0].start()])] if cell[: labels[0].start()].strip() else []
+    for label_match, end in zip(labels, [m.start() for m in labels[1:]] + [len(cell)], strict=True):
+        word = label_match.group(1)
+        named = "lead" if word in _LEAD_WORDS else "either" if word == "责任" else "responsible"
+        parts.append((named, cell[label_match.end() : end].strip(" \n；;，,。")))
+    return parts
 
 
 def find_header(rows: Sequence[Row]) -> tuple[int, Header] | None:
@@ -567,10 +862,8 @@ def read_table(rows: Iterable[Row], plan: DraftPlan, *, after: Table | None = No
     found = find_header(rows)
     if found is not None:
         start, header = found
-        for _, cells in rows[:start]:
-            texts = {cell.strip() for cell in cells if cell.strip()}
-            if len(texts) == 1:
-                take_title(plan, texts.pop())
+        above = [{cell.strip() for cell in cells if cell.strip()} for _, cells in rows[:start]]
+        take_title(plan, [texts.pop() for texts in above if len(texts) == 1])
         start += 1
         layout = _Layout.of(header)
         builder = TaskBuilder(plan, numbered=layout.numbered)

@@ -42,7 +42,7 @@ def read_docx(path: Path) -> DraftPlan:
                 before_tables.append(block.text.strip())
             continue
         if not tables:
-            _title(plan, before_tables)
+            take_title(plan, before_tables)
         tables += 1
         rows = _table_rows(block, tables if table_count > 1 else None)
         width = max((len(cells) for _, cells in rows), default=0)
@@ -64,14 +64,6 @@ def read_docx(path: Path) -> DraftPlan:
             raise LedgerError(N_("the document's task table holds no tasks"))
         return plan
     return _read_text(paragraphs, path, plan)
-
-
-def _title(plan: DraftPlan, paragraphs: list[str]) -> None:
-    """The document's title: the first real paragraph above its first table."""
-    for text in paragraphs:
-        take_title(plan, text)
-        if plan.title:
-            return
 
 
 def _read_text(paragraphs: list[tuple[Where, str]], path: Path, tables: DraftPlan) -> DraftPlan:

@@ -18,12 +18,13 @@ LI = ["李麟"]
 # Read row by row from examples/004: (line, number, lead, responsible, leaders, due).
 SEED_TASKS: list[tuple[int, str | None, list[str], list[str], list[str], str]] = [
     (8, "1", OFFICE, ALL_OFFICES, ["郑昌盛", "陈汉平"], "2025.12"),
-    (9, None, OFFICE, ALL_OFFICES, ["郑昌盛", "陈汉平"], "2025.12"),  # content cell lost
+    (9, "2", OFFICE, ALL_OFFICES, ["郑昌盛", "陈汉平"], "2025.12"),  # number and content lost
     (10, "3", ["学会部"], ["组宣部", "办公室", COUNTIES], CHEN, "2025.5"),
-    (13, "4-5", ["学会部"], [], CHEN, "2025.12"),  # empty cells moved to the line's end
-    (14, "6", ["学会部"], ["组宣部", "办公室（中心）"], CHEN, "2025.12"),
-    (15, None, ["组宣部"], ["普及部", "办公室"], CHEN, "2025.6"),  # measures in 具体内容
-    (16, None, ["组宣部"], [], CHEN, "2025.8"),
+    # The contents of 4 and 5 share line 13, 6 stands on line 14: each a line above its row.
+    (13, "4", ["学会部"], [], CHEN, "2025.12"),  # empty cells moved to the line's end
+    (14, "5", ["学会部"], ["组宣部", "办公室（中心）"], CHEN, "2025.12"),
+    (15, "6", ["组宣部"], ["普及部", "办公室"], CHEN, "2025.6"),  # measures in 具体内容
+    (16, "7", ["组宣部"], [], CHEN, "2025.8"),  # its content lost
     (19, "8-10", ["组宣部"], [COUNTIES], CHEN, "2025.12"),
     (20, "11", ["学会部"], ["办公室"], ["郑昌盛"], "2025.12"),
     (21, "12", OFFICE, ALL_OFFICES, CHEN, "2025.12"),
@@ -31,8 +32,9 @@ SEED_TASKS: list[tuple[int, str | None, list[str], list[str], list[str], str]] =
     (25, "14", ["市科技馆"], ["组宣部", "各县（市）区科协"], LI, "2025.12"),
     (26, "15", ["市科技馆"], ["各县（市）区科协"], LI, "2025.12"),
     (27, "16", ["市科技馆"], ["组宣部"], LI, "2025.12"),  # 市科技馆 组宣部 李麟 in one cell
-    (30, None, ["普及部（中心）", "市科技馆"], [COUNTIES], LI, "2025.12"),
-    (31, "17-18", ["普及部（中心）"], ["学会部"], CHEN, "2025.12"),
+    # The contents of 17 and 18 share line 31: 17 belongs to the row above it.
+    (30, "17", ["普及部（中心）", "市科技馆"], [COUNTIES], LI, "2025.12"),
+    (31, "18", ["普及部（中心）"], ["学会部"], CHEN, "2025.12"),
     (34, "19", ["普及部（中心）", "市馆"], [COUNTIES], LI, "2025.12"),
     (35, "20", [], ["市科技馆", COUNTIES], LI, "2025.12"),  # 牵头部室 holds a heading
     (38, "21", ["学会部"], [COUNTIES], CHEN, "2025.12"),  # two tasks on one line
@@ -117,19 +119,39 @@ def test_seed_texts_are_kept_whole(seed: DraftPlan) -> None:
 
 def test_seed_measures_sitting_in_the_content_column(seed: DraftPlan) -> None:
     row_15 = next(task for task in seed.tasks if task.where.n == 15)
-    assert row_15.content == ""
     assert (row_15.measures or "").startswith("1.举办“全国科技工作者日”主题活动")
+
+
+def test_seed_contents_a_row_away_from_their_measures_go_to_their_rows(seed: DraftPlan) -> None:
+    by_number = {task.number: task for task in seed.tasks}
+    assert by_number["4"].content.startswith("4.不断深化学会党建工作")
+    assert "5." not in by_number["4"].content
+    assert by_number["5"].content.startswith("5.调整派驻学会党建指导员")
+    assert "学会党建指导员" in (by_number["5"].measures or "")
+    assert by_number["6"].content.startswith("6.精心组织5·30全国科技工作者日")
+    assert (by_number["6"].measures or "").startswith("1.举办“全国科技工作者日”主题活动")
+    assert by_number["7"].content == "" and by_number["7"].measures
+    assert by_number["17"].content.startswith("17. 加强科普阵地建设")
+    assert by_number["18"].content.startswith("18. 开展学会科普联合行动")
+    assert by_number["2"].content == "" and by_number["2"].focus and by_number["2"].measures
 
 
 def test_seed_warnings(seed: DraftPlan) -> None:
     warned = {
         (notice.where.n if notice.where else None, notice.message) for notice in seed.warnings
     }
-    unnumbered = "this task has no number in the document; it was kept without one"
-    assert {line for line, message in warned if message == unnumbered} == {9, 15, 16, 30}
-    assert any(line == 31 and "run together" in message for line, message in warned)
+    assert not any("kept without one" in message for _, message in warned)
+    assert not any("run together" in message for _, message in warned)
+    numbered = {line for line, message in warned if "the number missing between" in message}
+    assert numbered == {9, 16}
+    moved = {
+        (notice.where.n, notice.params["first"], notice.params["last"])
+        for notice in seed.warnings
+        if notice.where and "moved to the row" in notice.message
+    }
+    assert moved == {(13, 4, 7), (30, 17, 18)}
     assert any(line == 35 and "could not be placed" in message for line, message in warned)
-    assert len(seed.warnings) == 6
+    assert len(seed.warnings) == 5
 
 
 def table(*lines: str) -> str:
@@ -241,3 +263,43 @@ def test_cells_by_meaning() -> None:
     assert kind_of("各县(市、 区)科协").value == "departments"
     assert kind_of("壮大科普 人才队伍").value == "text"  # four characters are not a name
     assert kind_of("8-10").value == "number"
+
+
+def test_a_content_printed_a_row_above_its_measures_goes_to_its_row() -> None:
+    text = table(
+        "重点工作|具体内容|推进措施|牵头科室|责任领导|完成时限",
+        "平台|5. 落实加计扣除政策。|开展宣讲。|政策法规科|郑洁|2024.6",
+        "转化|6. 举办对接活动6场。 7. 技术合同登记5亿元。|1. 联系院所。|成果转化科|陈立|2024.12",
+        "||1. 开展登记辅导。 2. 落实奖补。|成果转化科|陈立|2024.11",
+        "|8. 推进知识产权质押融资。|对接银行。|办公室|陈立|2024.9",
+    )
+    plan = read_flat_table(text)
+    got = [(task.number, task.content[:2], task.due_text) for task in plan.tasks]
+    want = [("5", "2024.6"), ("6", "2024.12"), ("7", "2024.11"), ("8", "2024.9")]
+    assert got == [(number, f"{number}.", due) for number, due in want]
+    (notice,) = plan.warnings
+    assert notice.where is not None and notice.where.n == 3
+    assert (notice.params["first"], notice.params["last"]) == (6, 7)
+
+
+def test_rows_that_do_not_fit_the_numbering_are_left_as_they_are() -> None:
+    text = table(
+        "重点工作|具体内容|推进措施|牵头科室|责任领导|完成时限",
+        "宣传|8. 开展宣讲。 9. 进校园。 10. 阵地建设。|1. 对接省科协。|组宣部|陈汉平|2025.12",
+        "|11. 讲好科协故事。|1. 加强宣传。|学会部|郑昌盛|2025.12",
+        "||1. 发布信息500篇。|办公室|陈汉平|2025.12",
+    )
+    plan = read_flat_table(text)
+    assert [task.number for task in plan.tasks] == ["8-10", "11", None]
+    assert [notice.where.n for notice in plan.warnings if notice.where] == [4]
+    assert "kept without one" in plan.warnings[0].message
+
+
+@pytest.mark.xfail(strict=True, reason="nlu.names does not know 股 (股室) as a unit's ending")
+def test_county_units_named_gu_are_departments() -> None:
+    text = table(
+        "重点工作|具体内容|牵头股室|责任领导|完成时限",
+        "平台|1. 争创省级研发中心2家。|科技股|吴刚|2024.10",
+    )
+    (task,) = read_flat_table(text).tasks
+    assert (task.lead_departments, task.leaders) == (["科技股"], ["吴刚"])

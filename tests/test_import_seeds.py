@@ -40,6 +40,99 @@ def test_seed_004_reads_every_task_with_leaders_departments_deadline_and_targets
     assert all(task.leaders and task.deadline.due for task in plan.tasks)
 
 
+OFFICE = ["办公室", "机关党委"]
+CHEN, LI, THREE = ["陈汉平"], ["李麟"], ["李义词", "郑昌盛", "陈汉平"]
+END = "2025-12-31"
+# Seed 004 as a clerk reads it from the PDF: number, lead units, leaders, deadline. Task 20's
+# 牵头部室 cell holds a misplaced heading, so the document names no lead unit for it; 23
+# and 35 are not in the document at all.
+SEED_004_TASKS: list[tuple[str, list[str], list[str], str]] = [
+    ("1", OFFICE, ["郑昌盛", "陈汉平"], END),
+    ("2", OFFICE, ["郑昌盛", "陈汉平"], END),
+    ("3", ["学会部"], CHEN, "2025-05-31"),
+    ("4", ["学会部"], CHEN, END),
+    ("5", ["学会部"], CHEN, END),
+    ("6", ["组宣部"], CHEN, "2025-06-30"),
+    ("7", ["组宣部"], CHEN, "2025-08-31"),
+    ("8-10", ["组宣部"], CHEN, END),
+    ("11", ["学会部"], ["郑昌盛"], END),
+    ("12", OFFICE, CHEN, END),
+    ("13", ["普及部（中心）"], LI, END),
+    ("14", ["市科技馆"], LI, END),
+    ("15", ["市科技馆"], LI, END),
+    ("16", ["市科技馆"], LI, END),
+    ("17", ["普及部（中心）", "市科技馆"], LI, END),
+    ("18", ["普及部（中心）"], CHEN, END),
+    ("19", ["普及部（中心）", "市馆"], LI, END),
+    ("20", [], LI, END),
+    ("21", ["学会部"], CHEN, END),
+    ("22", ["组宣部"], CHEN, END),
+    ("24", ["组宣部"], CHEN, END),
+    ("25", ["组宣部"], CHEN, END),
+    ("26", ["组宣部"], CHEN, END),
+    ("27", ["学会部"], CHEN, END),
+    ("28", ["办公室", "组宣部"], CHEN, END),
+    ("29", ["组宣部"], CHEN, END),
+    ("30", ["组宣部"], CHEN, "2025-02-28"),
+    ("31", ["组宣部"], CHEN, "2025-11-30"),
+    ("32", ["组宣部"], CHEN, "2025-06-30"),
+    ("33", ["组宣部"], THREE, "2025-09-30"),
+    ("34", ["组宣部"], CHEN, END),
+    ("36", ["学会部"], CHEN, END),
+    ("37", OFFICE, THREE, END),
+    ("38", OFFICE, THREE, END),
+    ("39", OFFICE, THREE, END),
+    ("40", OFFICE, THREE, END),
+    ("41", OFFICE, THREE, END),
+    ("42", OFFICE, THREE, END),
+]
+
+
+def test_seed_004_reads_at_least_37_of_its_38_tasks_right() -> None:
+    tasks = by_number(read("004"))
+    wrong = [
+        number
+        for number, lead, leaders, due in SEED_004_TASKS
+        if number not in tasks
+        or (tasks[number]["lead_departments"], tasks[number]["leaders"], tasks[number]["due"])
+        != (lead, leaders, due)
+    ]
+    print(f"seed 004: {len(SEED_004_TASKS) - len(wrong)}/{len(SEED_004_TASKS)} right; {wrong}")
+    assert len(SEED_004_TASKS) - len(wrong) >= 37
+
+
+def test_seed_004_contents_a_row_away_from_their_rows_keep_each_task_its_own_deadline() -> None:
+    plan = read("004")
+    tasks = by_number(plan)
+    # Task 6's content stands a line above its row (组宣部 / 普及部、办公室 / 陈汉平 / 2025.6).
+    assert tasks["6"]["due"] == "2025-06-30" and tasks["6"]["lead_departments"] == ["组宣部"]
+    assert tasks["6"]["responsible"] == ["普及部", "办公室"]
+    assert str(tasks["6"]["content"]).startswith("6.精心组织5·30全国科技工作者日")
+    assert tasks["5"]["due"] == "2025-12-31" and tasks["5"]["lead_departments"] == ["学会部"]
+    assert str(tasks["4"]["content"]).startswith("4.") and "5." not in str(tasks["4"]["content"])
+    # 17 and 18 shared one content cell; each is its own task with its own row's leader.
+    assert "17-18" not in tasks
+    assert tasks["17"]["leaders"] == ["李麟"]
+    assert tasks["17"]["lead_departments"] == ["普及部（中心）", "市科技馆"]
+    assert tasks["18"]["leaders"] == ["陈汉平"]
+    assert str(tasks["18"]["content"]).startswith("18. 开展学会科普联合行动")
+
+
+def test_seed_004_tasks_whose_number_was_lost_are_numbered_from_the_sequence_and_said() -> None:
+    plan = read("004")
+    assert all(task.number for task in plan.tasks)
+    assert all(task.content or task.focus or task.measures for task in plan.tasks)
+    rendered = [notice.render() for notice in plan.warnings]
+    assert (
+        "line 9: this task has no number in the document; it was numbered 2, the number "
+        "missing between the tasks around it" in rendered
+    )
+    assert any(text.startswith("line 16: ") and "numbered 7" in text for text in rendered)
+    assert any(text.startswith("line 13: tasks 4–7: the content cells") for text in rendered)
+    assert any(text.startswith("line 30: tasks 17–18: the content cells") for text in rendered)
+    assert not any("kept without one" in text or "run together" in text for text in rendered)
+
+
 def test_seed_004_in_gb18030_reads_the_same(tmp_path: Path) -> None:
     copy = tmp_path / "清单.txt"
     copy.write_bytes(SEED_004.read_text("utf-8").encode("gb18030"))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from ledger.columns import columns_named
 from ledger.draft import DraftPlan, LedgerError
 from ledger.spreadsheet import read_csv, read_xlsx
 
@@ -348,3 +349,190 @@ def test_large_workbook(tmp_path: Path) -> None:
     rows += [[n, f"第{n}项任务", "办公室", "张三", "2025.12"] for n in range(1, 2001)]
     plan = one_sheet(tmp_path, rows)
     assert len(plan.tasks) == 2000 and plan.tasks[-1].number == "2000"
+
+
+def test_one_task_over_merged_rows_takes_every_lead_unit_and_leader(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["序号", "工作任务", "牵头区领导", "牵头单位", "责任单位", "完成时限"],
+            [1, "开展招商引资攻坚行动", "王立新", "区投资促进中心", "各街道办事处", "2023年12月"],
+            [None, None, "赵丽娟", "区商务局", "区发改局", None],
+            ["merge", "A2:A3"],
+            ["merge", "B2:B3"],
+            ["merge", "F2:F3"],
+            [2, "培育市场主体", "赵丽娟", "区市场监管局", "区行政审批局", "2023年10月"],
+        ],
+    )
+    first, second = plan.tasks
+    assert (first.number, first.content) == ("1", "开展招商引资攻坚行动")
+    assert first.lead_departments == ["区投资促进中心", "区商务局"]
+    assert first.leaders == ["王立新", "赵丽娟"]
+    assert first.responsible == ["各街道办事处", "区发改局"]
+    assert first.due_text == "2023年12月"
+    assert second.number == "2" and plan.warnings == []
+
+
+def test_merged_content_without_a_number_column_is_one_task(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["重点任务", "牵头单位", "分管领导", "完成时间"],
+            ["推进智改数转", "区工信局", "陈志刚", "2023年11月"],
+            [None, "区数据局", "孙建国", "2023年11月"],
+            ["merge", "A2:A3"],
+            ["建设数字经济产业园", "区工信局", "陈志刚", "2023年12月"],
+        ],
+    )
+    first, second = plan.tasks
+    assert first.lead_departments == ["区工信局", "区数据局"]
+    assert first.leaders == ["陈志刚", "孙建国"]
+    assert second.content == "建设数字经济产业园"
+
+
+def test_csv_continuation_rows_left_empty_belong_to_the_task_above() -> None:
+    text = (
+        "序号,重点任务,具体措施,责任单位,责任领导,时间节点\n"
+        "1,做大做强主导产业,1.新增规上企业15家,县工信局、县发改局,张建华,2023年12月底前\n"
+        ",,2.建设产业园二期,县丝网产业园管委会,李卫东,2023年10月底前\n"
+        ",,,县财政局,王秀英,\n"
+        "2,扩大有效投资,完成投资80亿元,县发改局,张建华,2023年12月底前\n"
+    )
+    plan = read_csv(text)
+    first, second = plan.tasks
+    assert first.measures == "1.新增规上企业15家\n2.建设产业园二期"
+    assert first.lead_departments == ["县工信局", "县丝网产业园管委会", "县财政局"]
+    assert first.responsible == ["县发改局"]
+    assert first.leaders == ["张建华", "李卫东", "王秀英"]
+    assert first.due_text == "2023年12月底前 2023年10月底前"
+    assert second.number == "2" and plan.warnings == []
+
+
+def test_a_cell_may_say_which_unit_leads() -> None:
+    text = (
+        "序号,工作任务,责任单位,完成时间\n"
+        '1,扩大投资,"牵头单位：县发改局\n配合单位：县财政局、县自然资源局",2024年11月\n'
+        "2,深化改革,牵头：县委编办；配合：县人社局,2024年6月\n"
+        "3,轨道交通沿线开发,区住建局、区自然资源和规划分局（牵头）；区发改局,2024年9月\n"
+        "4,优化营商环境,区行政审批局、区市场监管局,2024年6月\n"
+    )
+    got = [(task.lead_departments, task.responsible) for task in read_csv(text).tasks]
+    assert got == [
+        (["县发改局"], ["县财政局", "县自然资源局"]),
+        (["县委编办"], ["县人社局"]),
+        (["区自然资源和规划分局"], ["区住建局", "区发改局"]),
+        (["区行政审批局"], ["区市场监管局"]),  # a lone 责任单位 column leads with its first
+    ]
+
+
+def test_units_separated_by_any_list_mark() -> None:
+    text = (
+        "序号,工作任务,牵头单位,配合单位,完成时限\n"
+        '1,加强生态保护,"市生态环境局安平分局；县住建局",县交通运输局，县水务局,2023年12月\n'
+        '2,发展数字政府,"县数据局, 县行政审批局","县财政局\n县统计局",2023年10月\n'
+    )
+    got = [(task.lead_departments, task.responsible) for task in read_csv(text).tasks]
+    assert got == [
+        (["市生态环境局安平分局", "县住建局"], ["县交通运输局", "县水务局"]),
+        (["县数据局", "县行政审批局"], ["县财政局", "县统计局"]),
+    ]
+
+
+def test_title_wrapped_over_two_rows_and_a_year_in_chinese_numerals(tmp_path: Path) -> None:
+    header = ["序号", "工作任务", "牵头单位", "完成时限"]
+    task = [1, "扩大有效投资", "区发改局", "年底前"]
+    plan = one_sheet(
+        tmp_path,
+        [["附件1"], ["2023年区《政府工作报告》确定的"], ["重点工作任务分解表"], header, task],
+    )
+    assert (plan.title, plan.year) == ("2023年区《政府工作报告》确定的重点工作任务分解表", 2023)
+    plan = one_sheet(tmp_path, [["安平县二〇二三年重点工作任务清单"], header, task])
+    assert (plan.title, plan.year) == ("安平县二〇二三年重点工作任务清单", 2023)
+    plan = one_sheet(tmp_path, [["城南区重点工作任务清单"], ["（二〇二四年三月）"], header, task])
+    assert (plan.title, plan.year) == ("城南区重点工作任务清单", 2024)
+
+
+def test_a_number_missing_between_two_tasks_is_given_and_said(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["序号", "工作内容", "牵头单位", "完成时限"],
+            [1, "推进老旧小区改造", "区住建局", "2025.12"],
+            [None, "完善养老服务体系", "区民政局", "2025.6"],
+            [3, "招商引资", "区商务局", "2025.12"],
+        ],
+    )
+    assert [task.number for task in plan.tasks] == ["1", "2", "3"]
+    (notice,) = plan.warnings
+    assert notice.where is not None and notice.where.n == 3
+    assert notice.params == {"number": "2"} and "missing between" in notice.message
+
+
+@pytest.mark.parametrize(
+    ("name", "column"),
+    [
+        ("牵头区领导", "leaders"),
+        ("牵头县级领导", "leaders"),
+        ("分管区领导", "leaders"),
+        ("包抓领导", "leaders"),
+        ("责任人", "leaders"),
+        ("责任股室", "responsible"),
+        ("承办科室", "responsible"),
+        ("办结时限", "due"),
+        ("时间节点", "due"),
+        ("主要目标", "content"),
+        ("重点任务", "focus"),
+    ],
+)
+def test_header_names_offices_use(name: str, column: str) -> None:
+    assert [kind.value for kind in columns_named(name)] == [column]
+
+
+def test_leaders_written_with_their_titles() -> None:
+    text = (
+        "序号,重点任务,责任单位,,责任领导,完成时限\n"
+        ",,牵头单位,配合单位,,\n"
+        "1,扩大有效投资,区发改局,区财政局,王立新（常务副区长）,2023年12月\n"
+        "2,培育市场主体,区市场监管局,区行政审批局,副区长 赵丽娟,2023年10月\n"
+        '3,推进城市更新,区住建局,各街道办事处,"孙建国副区长、刘晓梅(副区长)",2023年11月\n'
+    )
+    plan = read_csv(text)
+    assert [task.leaders for task in plan.tasks] == [["王立新"], ["赵丽娟"], ["孙建国", "刘晓梅"]]
+    assert [task.responsible for task in plan.tasks] == [
+        ["区财政局"],
+        ["区行政审批局"],
+        ["各街道办事处"],
+    ]
+    assert plan.warnings == []
+
+
+def test_sub_numbers_are_numbers(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["序号", "工作任务", "牵头单位", "完成时限"],
+            ["1", "推进城市更新", "区住建局", "2024年12月"],
+            ["1.1", "改造老旧小区35个", "区住建局", "2024年11月"],
+            ["1.2", "完成城中村改造2个", "区住建局", "2024年12月"],
+            ["2", "提升城市管理", "区城管局", "2024年12月"],
+        ],
+    )
+    assert [task.number for task in plan.tasks] == ["1", "1.1", "1.2", "2"]
+    assert plan.warnings == []
+
+
+def test_a_merged_number_over_rows_whose_content_is_given_once(tmp_path: Path) -> None:
+    plan = one_sheet(
+        tmp_path,
+        [
+            ["序号", "工作任务", "具体措施", "牵头单位", "责任人", "完成时限"],
+            [1, "提升城市品质", "新建口袋公园8个", "区住建局", "赵文博", "2023年11月"],
+            [None, None, "雨污分流改造15公里", "区水务局", "孙丽", "2023年11月"],
+            ["merge", "A2:A3"],
+            [2, "加强生态保护", "优良天数比例达到70%", "区生态环境分局", "赵文博", "2023年12月"],
+        ],
+    )
+    first, second = plan.tasks
+    assert first.measures == "新建口袋公园8个\n雨污分流改造15公里"
+    assert (first.lead_departments, first.leaders) == (["区住建局", "区水务局"], ["赵文博", "孙丽"])
+    assert second.number == "2" and plan.warnings == []

@@ -135,3 +135,45 @@ def test_not_a_docx_is_an_error(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 broken")
     with pytest.raises(LedgerError, match="not a valid"):
         read_docx(path)
+
+
+def test_section_rows_name_their_leaders_after_a_label(tmp_path: Path) -> None:
+    path = tmp_path / "plan.docx"
+    doc = docx.Document()
+    table = doc.add_table(rows=5, cols=4)
+    rows = [
+        ["序号", "目标任务", "牵头单位", "完成时限"],
+        ["", "", "", ""],
+        ["1", "规上工业增加值增长8%", "县工信局", "2023年12月底前"],
+        ["", "", "", ""],
+        ["2", "深化国资国企改革", "县国资中心", "2023年6月底前"],
+    ]
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    table.cell(1, 0).merge(table.cell(1, 3)).text = "一、稳增长（牵头县领导：张建华）"
+    table.cell(3, 0).merge(table.cell(3, 3)).text = "二、促改革（牵头县领导：王秀英、李卫东副县长）"
+    doc.save(str(path))
+    plan = read_docx(path)
+    assert [task.leaders for task in plan.tasks] == [["张建华"], ["王秀英", "李卫东"]]
+    assert [task.category for task in plan.tasks] == [
+        "稳增长（牵头县领导：张建华）",
+        "促改革（牵头县领导：王秀英、李卫东副县长）",
+    ]
+
+
+def test_the_title_is_the_attachment_above_the_table_not_the_notice(tmp_path: Path) -> None:
+    path = document(
+        tmp_path / "notice.docx",
+        "和平县人民政府办公室关于印发2024年县政府重点工作任务分工方案的通知",
+        "各乡镇人民政府，县政府各部门：现将《分工方案》印发给你们，请认真贯彻落实。",
+        "附件：",
+        "2024年县政府重点工作",
+        "任务分工方案",
+        [
+            ["序号", "工作任务", "牵头单位", "完成时间"],
+            ["1", "扩大有效投资", "县发改局", "2024年11月"],
+        ],
+    )
+    plan = read_docx(path)
+    assert (plan.title, plan.year) == ("2024年县政府重点工作任务分工方案", 2024)
