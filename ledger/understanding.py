@@ -32,6 +32,7 @@ from nlu.understand import Reading, extended_due, relative_extension, understand
 # Readings that are about one task; a list question is only promoted to one when its words
 # clearly name a single task and nothing asks for a list (有哪些, 关于 …).
 _ONE_TASK = frozenset({"task", "question", "progress", "done", "extend"})
+MAX_RANGE = 5  # 17-18 names each task when no row is numbered so; a longer range, none
 UNIT_CHECKED = 5  # best matches checked for a target in the report's unit
 UNIT_BONUS = 0.25  # what such a target adds to a match's score
 _SINGULAR = re.compile(r"那个|那项|那条|那件|这个|这项|这条|那一项")
@@ -91,7 +92,7 @@ def understand_message(session: Session, *, person: Person, text: str, today: da
     elsewhere: TaskView | None = None
     if reading.numbers:
         found: list[TaskView] = []
-        for number in reading.numbers:
+        for number in _each_number(session, person, reading.numbers):
             view = task_by_number(session, person=person, number=number)
             if view is None:
                 missing.append(number)
@@ -140,6 +141,23 @@ def _cached(session: Session) -> _Ledger:
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = found
+    return found
+
+
+def _each_number(session: Session, person: Person, numbers: tuple[str, ...]) -> list[str]:
+    """The numbers to look up: a range such as 17-18 is one task when the ledger has one so
+    numbered (a merged row), else each of its numbers (two tasks named at once)."""
+    found: list[str] = []
+    for number in numbers:
+        low, _, high = number.partition("-")
+        spread = int(high) - int(low) if high.isdigit() and low.isdigit() else -1
+        if (
+            0 < spread <= MAX_RANGE
+            and task_by_number(session, person=person, number=number) is None
+        ):
+            found.extend(str(n) for n in range(int(low), int(high) + 1))
+        else:
+            found.append(number)
     return found
 
 

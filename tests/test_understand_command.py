@@ -43,9 +43,14 @@ def test_a_progress_report_names_its_task_and_amount(demo: str) -> None:
     }
 
 
-def test_a_merged_row_is_found_by_either_number(demo: str) -> None:
-    result = understood("第5项办完了", "--as", "张伟")
-    assert result["intent"] == "done" and result["task"] == "4-5"
+def test_a_merged_row_is_found_by_any_of_its_numbers(demo: str) -> None:
+    result = understood("第9项办完了", "--as", "赵敏")
+    assert result["intent"] == "done" and result["task"] == "8-10"
+
+
+def test_a_range_with_no_such_row_names_each_task(demo: str) -> None:
+    result = understood("17-18项完成", "--as", "王芳")
+    assert result["task"] is None and result["candidates"] == [17, 18]
 
 
 def test_an_extension_echoes_the_date_it_asks_for(demo: str) -> None:
