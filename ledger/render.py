@@ -94,8 +94,11 @@ def esc(text: object) -> str:
 
 
 def number_label(view: TaskView, _: Translate) -> str:
-    """No. 12, or a dash for a task the document left unnumbered."""
-    return _("No. {number}").format(number=view.task.number) if view.task.number else "—"
+    """No. 12; a task the document left unnumbered is named by its place in the list (#7),
+    which 第7项 and /task 7 find too (models.access.task_by_number)."""
+    if view.task.number:
+        return _("No. {number}").format(number=view.task.number)
+    return f"#{view.task.seq + 1}"
 
 
 def short_title(view: TaskView, width: int = TITLE_WIDTH) -> str:

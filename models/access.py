@@ -236,7 +236,9 @@ def task_by_number(session: Session, *, person: Person, number: str) -> TaskView
     """The task numbered ``number`` that ``person`` may see, from the newest plan holding it.
 
     A merged row counts too: "9" finds the task numbered "8-10" (or "8、9") when no task is
-    numbered "9" in that plan. Done tasks are found as well: this is a look-up, not a list.
+    numbered "9" in that plan. A task the document left unnumbered is found by its place in the
+    list (#7, as ledger.render names it) when no task has the number. Done tasks are found as
+    well: this is a look-up, not a list.
     """
     number = number.strip()
     if not number:
@@ -264,7 +266,28 @@ def task_by_number(session: Session, *, person: Person, number: str) -> TaskView
             break
         if best is None and _covers(task.number, number):
             best = task
+    if best is None and number.isdigit():
+        best = _unnumbered_at(session, person=person, place=int(number))
     return tasks_in_view(session, [best])[0] if best is not None else None
+
+
+def _unnumbered_at(session: Session, *, person: Person, place: int) -> Task | None:
+    """The unnumbered task at ``place`` (1-based) in the newest plan that has one there."""
+    return session.exec(
+        select(Task)
+        .join(Plan, col(Plan.id) == Task.plan_id)
+        .where(
+            visible(session, person=person),
+            col(Task.number).is_(None),
+            col(Task.seq) == place - 1,
+        )
+        .order_by(
+            col(Plan.year).is_(None),
+            col(Plan.year).desc(),
+            col(Plan.imported_at).desc(),
+            col(Plan.id).desc(),
+        )
+    ).first()
 
 
 def task_by_id(session: Session, *, person: Person, task_id: int) -> TaskView | None:

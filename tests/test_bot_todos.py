@@ -531,3 +531,15 @@ async def test_a_filter_it_cannot_read_is_said_not_dropped(bot: Harness) -> None
 async def test_small_talk_snoozes_and_statistics(bot: Harness, said: str, answer: str) -> None:
     chen = bot.person("陈汉平")
     assert answer in text_of(await bot.say(chen, said))
+
+
+async def test_a_task_the_document_left_unnumbered_opens_by_its_place(bot: Harness) -> None:
+    zhou = bot.person("周婷", role=Role.admin)
+    with session_scope(bot.engine) as session:  # no task is numbered 23 in seed 004
+        task = session.exec(select(Task).where(Task.seq == 22)).one()
+        task.number = None
+        session.add(task)
+        content = task.content[:10]
+    text = text_of(await bot.say(zhou, "第23项"))
+    assert text.startswith("#23 ") and content in text
+    assert "#23" in text_of(await bot.say(zhou, "/task 23"))

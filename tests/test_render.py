@@ -112,9 +112,10 @@ def test_a_list_line_gives_number_title_deadline_status_and_progress() -> None:
     assert "待办 · 发布 120/500 篇 (24%)" in task_line(shown, TODAY, ZH)
 
 
-def test_a_long_title_is_cut_and_an_unnumbered_task_gets_a_dash() -> None:
-    line = task_line(view(number=None, content="一" * 40), TODAY, EN)
-    assert line.startswith(f"<b>—</b> {'一' * 29}…\n")
+def test_a_long_title_is_cut_and_an_unnumbered_task_is_named_by_its_place() -> None:
+    unnumbered = view(number=None, content="一" * 40)
+    line = task_line(unnumbered, TODAY, EN)
+    assert line.startswith(f"<b>#{unnumbered.task.seq + 1}</b> {'一' * 29}…\n")
 
 
 def test_a_list_has_its_title_a_count_and_a_blank_line_between_tasks() -> None:
