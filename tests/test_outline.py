@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ledger.draft import DraftPlan, Where
+from ledger.names import looks_like_person, split_departments, strip_title
 from ledger.outline import looks_like_outline, read_outline
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -310,3 +311,49 @@ def test_a_notice_keeps_only_its_requests() -> None:
     )
     assert [task.number for task in plan.tasks] == ["1"]
     assert plan.warnings[0].params == {"count": 1}
+
+
+# --- names as task lists write them ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "units"),
+    [
+        ("区财政局和区税务局", ["区财政局", "区税务局"]),
+        ("区教育局及各街道办事处", ["区教育局", "各街道办事处"]),
+        ("区民政局及区残联", ["区民政局", "区残联"]),
+        ("市住房和城乡建设局", ["市住房和城乡建设局"]),
+        ("区人力资源和社会保障局、区财政局", ["区人力资源和社会保障局", "区财政局"]),
+        ("区委宣传部和区文化和旅游局", ["区委宣传部", "区文化和旅游局"]),
+        ("区文化和旅游局和区体育中心", ["区文化和旅游局", "区体育中心"]),
+        (
+            "市住房和城乡建设局和市自然资源和规划局",
+            ["市住房和城乡建设局", "市自然资源和规划局"],
+        ),
+        ("各街道和社区", ["各街道和社区"]),
+        ("国网江城供电公司、市发改委", ["国网江城供电公司", "市发改委"]),
+        ("市、县(市、区)科协", ["市、县（市、区）科协"]),
+    ],
+)
+def test_units_joined_by_and_split_only_between_whole_names(cell: str, units: list[str]) -> None:
+    assert split_departments(cell) == units
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("叶枝利区长", "叶枝利"),
+        ("张三区政府党组成员", "张三"),
+        ("王五常务副市长", "王五"),
+        ("常务副区长王五", "王五"),
+        ("李四同志", "李四"),
+    ],
+)
+def test_titles_before_and_after_a_name_go(written: str, name: str) -> None:
+    assert strip_title(written) == name
+    assert looks_like_person(written)
+
+
+def test_a_title_alone_names_nobody() -> None:
+    assert not looks_like_person("区委常委")
+    assert not looks_like_person("分管副局长")
