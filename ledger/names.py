@@ -74,7 +74,8 @@ def looks_like_unit(text: str) -> bool:
     return len(name) >= 3 and name.endswith(_MORE_UNIT_ENDINGS)
 
 
-def _split_outside_brackets(text: str, separators: str) -> list[str]:
+def split_outside_brackets(text: str, separators: str) -> list[str]:
+    """``text`` cut at ``separators`` that stand outside brackets, pieces stripped."""
     parts: list[str] = []
     depth = 0
     current: list[str] = []
@@ -120,8 +121,8 @@ def split_departments(cell: str) -> list[str]:
     和 / 及 / 与 join two names only where both read as whole unit names.
     """
     fragments: list[str] = []
-    for chunk in _split_outside_brackets(cell, LIST_SEPARATORS):
-        words = _split_outside_brackets(chunk, " \t\n\u3000")
+    for chunk in split_outside_brackets(cell, LIST_SEPARATORS):
+        words = split_outside_brackets(chunk, " \t\n\u3000")
         merged: list[str] = []
         for word in words:
             if merged and (not looks_like_department(merged[-1]) or word[0] in "（("):
@@ -154,10 +155,15 @@ def strip_title(name: str) -> str:
     return text
 
 
+def is_title(text: str) -> bool:
+    """A title with no name: 局长, 区委常委, 常务副区长."""
+    return bool(_TITLE_RUN.fullmatch(canonical(text)))
+
+
 def looks_like_person(token: str) -> bool:
     """A Chinese personal name (2–4 Han characters, with or without titles)."""
     name = strip_title(token)
-    if _TITLE_RUN.fullmatch(canonical(token)) or _TITLE_RUN.fullmatch(name):
+    if is_title(token) or is_title(name):
         return False  # a title alone (局长, 分管副局长, 区委常委) names nobody
     return (
         2 <= len(name) <= 4
