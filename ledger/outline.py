@@ -3,10 +3,11 @@
 How a document is read:
 
 - **Title.** Before the first numbered point, the first line that names a plan (要点, 计划,
-  方案, 清单, 思路, 安排, 任务, …) or a report (总结) is the title; else the 《…》 of a
-  ``关于印发《…》的通知`` line; else a ``关于…的通知`` line. Everything up to the title (the
-  covering notice, the document number) is skipped. The title says what kind of document
-  it is: a plan, a report of past work, or a notice.
+  方案, 清单, 思路, 安排, 任务, …) or a report (总结) is the title; else what a
+  ``关于印发…的通知`` line issues, starting where that title stands again as a heading after
+  the covering notice (whose own 一、二、 requests are not tasks); else a ``关于…的通知`` line.
+  Everything up to the title (the covering notice, the document number) is skipped. The
+  title says what kind of document it is: a plan, a report of past work, or a notice.
 - **Paragraphs.** Lines broken mid-sentence (PDF pages, hard wraps) are joined; markdown marks,
   page numbers, dates, document numbers and signatures are dropped; reading stops at 抄送.
 - **Points.** A paragraph starting with 一、 （一） 1. 1、 （1） 第一， 1） ① is a numbered
@@ -648,7 +649,28 @@ def _find_title(lines: Sequence[str]) -> _Title | None:
                 return _Title(text, _kind(text), index)
         if notice is None and _NOTICE_END.search(text) and "关于" in text:
             notice = _Title(_tight(text), _kind(_tight(text)), index)
-    return wrapper or notice or _opening_title(lines)
+    if wrapper is not None:
+        return _issued(lines, wrapper)
+    return notice or _opening_title(lines)
+
+
+def _loose(text: str) -> str:
+    """A title to compare: no quotes or spaces (《区〈政府工作报告〉…》 and 区《政府工作报告》…)."""
+    return re.sub(r"[《》〈〉\s]", "", text)
+
+
+def _issued(lines: Sequence[str], wrapper: _Title) -> _Title:
+    """Where the issued document starts: its own title line after the covering notice (whose
+    numbered requests are not tasks), on one line or two; else right after the notice line."""
+    wanted = _loose(wrapper.text)
+    for index in range(wrapper.index + 1, min(len(lines), wrapper.index + 200)):
+        text = _loose(lines[index])
+        if not text or not wanted.endswith(text):
+            continue
+        before = next((_loose(line) for line in reversed(lines[:index]) if line.strip()), "")
+        if text == wanted or before + text == wanted:
+            return _Title(wrapper.text, wrapper.kind, index)
+    return wrapper
 
 
 def _opening_title(lines: Sequence[str]) -> _Title | None:

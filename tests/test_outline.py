@@ -679,3 +679,28 @@ def test_points_left_out_are_warned_about() -> None:
     messages = [notice.message for notice in plan.warnings]
     assert messages.count("point {label} reads “{text}”, not a task; it was not imported") == 2
     assert "number {label} is used twice" in messages
+
+
+def test_a_covering_notice_with_requests_of_its_own_is_not_the_task_list() -> None:
+    plan = read(
+        "区人民政府办公室关于印发2023年区《政府工作报告》确定的主要目标任务责任分解方案的通知\n"
+        "各街道办事处，区人民政府各部门：\n"
+        "现将《2023年区〈政府工作报告〉确定的主要目标任务责任分解方案》印发给你们，通知如下：\n"
+        "一、各责任单位要高度重视，于2023年1月15日前将工作方案报区人民政府办公室。\n"
+        "二、各责任单位每季度末报送进展情况。\n"
+        "区人民政府办公室\n"
+        "2023年1月3日\n"
+        "2023年区《政府工作报告》确定的主要目标任务\n"
+        "责任分解方案\n"
+        "一、主要预期目标\n"
+        "（一）地区生产总值增长7%以上\n"
+        "责任单位：区发展和改革局\n"
+        "（二）一般公共预算收入增长6%\n"
+        "责任单位：区财政局、区税务局\n"
+    )
+    assert plan.title == "2023年区《政府工作报告》确定的主要目标任务责任分解方案"
+    assert [task.content for task in plan.tasks] == [
+        "地区生产总值增长7%以上",
+        "一般公共预算收入增长6%",
+    ]
+    assert [task.lead_departments for task in plan.tasks] == [["区发展和改革局"], ["区财政局"]]
