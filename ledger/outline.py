@@ -26,9 +26,9 @@ How a document is read:
   warns that the document is a notice.
 - **Names and dates.** A trailing ``（责任领导：…；牵头单位：…；完成时限：…）`` fills the task's
   fields and leaves its content; so do the same fields on lines of their own under the point
-  (``责任单位：区财政局``, ``牵头单位:市发改委；配合单位:市财政局``: full- or half-width colons,
-  units separated by 、，, or by 和 / 及 between whole unit names). Nothing is invented: what is
-  not written stays empty.
+  (``责任单位：区财政局``, ``牵头单位:市发改委；配合单位:市财政局``, ``【完成时限】6月底``: full-
+  or half-width colons, units separated by 、，, or by 和 / 及 between whole unit names).
+  Nothing is invented: what is not written stays empty.
 - **Who leads.** 牵头单位 lead and 配合单位 (协办, 参与 …) are responsible. A plain 责任单位
   list with no 牵头单位 beside it leads with its first unit and the rest are responsible, as in
   task tables; a preamble note such as 列第一位者为牵头单位 / （列第一位的为牵头单位，下同） says
@@ -40,7 +40,8 @@ How a document is read:
   ``（各县（市、区）人民政府负责，市环保局指导）`` (a unit that 负责 with nobody 牵头 leads). A
   sentence that opens ``由A牵头，`` and goes on to the work names A as lead and stays in the
   content. A bare bracket of units ending the point, ``（市发改委、市财政局）``, is read like a
-  责任单位 list.
+  责任单位 list; a bracket or sentence holding only a deadline (``（2023年6月底前完成）``) gives
+  the deadline.
 - **Leaders.** A heading such as ``一、张三副区长牵头重点工作``,
   ``二、张三区政府党组成员牵头重点工作``, ``（三）王五常务副市长负责`` or
   ``区委常委、常务副区长王五牵头`` names the leaders of every task under it (titles before or
@@ -275,6 +276,14 @@ _FIELD = re.compile(rf"(?:{_LABEL.pattern})\s*[:：]")
 _OPEN_FIELDS = re.compile(rf"[（(]\s*(?=(?:{_LABEL.pattern})\s*[:：])")
 _TRAILING_FIELDS = re.compile(rf"(?:^|(?<=[。；;，,\s]))(?=(?:{_LABEL.pattern})\s*[:：])")
 _VALUE_TRIM = " ；;，,。.、"
+_BOXED_LABEL = re.compile(rf"【\s*({_LABEL.pattern})\s*】\s*")  # 【责任单位】区财政局
+
+
+def _unbox_labels(text: str) -> str:
+    """``【责任单位】A【完成时限】B`` -> ``责任单位：A；完成时限：B``."""
+    return _BOXED_LABEL.sub(lambda match: f"；{match.group(1)}：", text).lstrip("；")
+
+
 _MARKED_LEAD = re.compile(r"[（(](?:牵头|牵头单位|主责)[)）]$")
 
 
@@ -442,7 +451,7 @@ def _assignment(text: str) -> _Fields | None:
             continue  # （市水务集团牵头，完成时限：2013年6月底前）
         else:
             return None
-    if not (leads or owners or helpers):
+    if not (leads or owners or helpers or due):
         return None
     if not leads:
         leads, owners = owners, []
@@ -523,7 +532,7 @@ def _people(text: str) -> list[str]:
 
 # A heading that names who leads everything under it: 一、张三副区长牵头重点工作.
 _HEADING_LEADERS = re.compile(
-    r"^由?([\u4e00-\u9fff·、，,\s]{2,30}?)(?:牵头|负责|分管|领衔|主抓|挂帅|抓总)"
+    r"^由?([\u4e00-\u9fff·、，,\s]{2,30}?)(?:共同|分别|联合)?(?:牵头|负责|分管|领衔|主抓|挂帅|抓总)"
 )
 
 
@@ -1160,7 +1169,7 @@ def read_outline(lines: Lines, *, title_hint: str | None = None) -> DraftPlan:
     unordered = False  # （排名不分先后）: every unit of a 责任单位 list leads
     for where, raw in lines:
         text, md_heading = _clean(raw)
-        text, says_unordered = _strip_notes(text)
+        text, says_unordered = _strip_notes(_unbox_labels(text))
         unordered = unordered or says_unordered
         cleaned.append((where, text, md_heading))
     texts = [text for _, text, _ in cleaned]

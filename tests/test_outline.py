@@ -371,6 +371,7 @@ def test_a_title_alone_names_nobody() -> None:
         "（牵头单位：区发改局；配合单位：区财政局和区统计局；完成时限：2023年6月底前）",
         "责任单位：区发改局、区财政局、区统计局\n完成时限：2023年6月底前",
         "责任单位：区财政局、区发改局（牵头）、区统计局\n完成时限：2023年6月底前",
+        "【牵头单位】区发改局【配合单位】区财政局、区统计局【完成时限】2023年6月底前",
     ],
 )
 def test_fields_on_lines_under_each_point(fields: str) -> None:
@@ -468,6 +469,13 @@ def test_units_in_no_order_all_lead() -> None:
             "由区教育局牵头，组织开展校园安全检查。",
         ),
         (
+            "扩大开放。（2023年6月底前完成）",
+            [],
+            [],
+            "2023年6月底前",
+            "扩大开放。",
+        ),
+        (
             "推进改革。（市发改委、市财政局）",
             ["市发改委"],
             ["市财政局"],
@@ -504,6 +512,8 @@ def test_a_bracket_that_only_mentions_units_in_the_text_stays() -> None:
         ("一、区委常委、常务副区长王五牵头重点工作", "王五"),
         ("李四同志牵头重点工作（2项）", "李四"),
         ("叶枝利区长牵头重点工作", "叶枝利"),
+        ("一、区长叶枝利牵头的重点工作", "叶枝利"),
+        ("（一）常务副区长 王五 负责", "王五"),
     ],
 )
 def test_a_leader_heading_names_the_leader_of_every_task_under_it(
@@ -520,6 +530,11 @@ def test_a_leader_heading_names_the_leader_of_every_task_under_it(
     assert first.leaders == [leader]
     assert second.leaders == ["赵六"]  # a task's own leader wins over its heading's
     assert not any(leader in task.content for task in plan.tasks)
+
+
+def test_leaders_leading_together() -> None:
+    (task,) = read("重点工作分工\n一、李四、王五副区长共同牵头\n1．抓好安全生产。\n").tasks
+    assert task.leaders == ["李四", "王五"]
 
 
 def test_unnumbered_leader_headings_take_turns() -> None:
