@@ -234,7 +234,7 @@ def _lead(text: str) -> str | None:
 
 _NOTE_UNIT = "(?:单位|部门|科室|部室|处室)"
 _ORDER_NOTE = re.compile(
-    r"[（(][^（）()]*?(?:第一|首位|首个)[^（）()]*?(?:牵头|主办|主责)[^（）()]*[)）]"
+    r"[（(][^（）()]*?(?:第一|首位|首个)[^（）()]*?(?:为|是)(?:牵头|主办|主责)[^（）()]*[)）]"
     r"|(?:(?<=[。；;，,：:\s])|^)(?:注[:：])?[^。；;，,：:（）()]*?(?:第一|首位|首个)"
     rf"[^。；;，,（）()]*?为(?:牵头|主办|主责){_NOTE_UNIT}?"
     rf"(?:[，,][^。；;，,（）()]*?为(?:配合|责任|协办|参与){_NOTE_UNIT})?(?:[，,]\s*下同)?"
@@ -1207,6 +1207,7 @@ def read_outline(lines: Lines, *, title_hint: str | None = None) -> DraftPlan:
         )
     _warn_numbering(nodes, plan)
     _warn_preamble(nodes, plan)
+    plan.warnings.sort(key=lambda notice: notice.where.n if notice.where else 0)  # in order
     if mixed and future is None:
         plan.warn(
             None,

@@ -719,3 +719,10 @@ def test_a_covering_notice_with_requests_of_its_own_is_not_the_task_list() -> No
         "一般公共预算收入增长6%",
     ]
     assert [task.lead_departments for task in plan.tasks] == [["区发展和改革局"], ["区财政局"]]
+
+
+def test_a_bracket_that_mentions_first_place_is_no_note() -> None:
+    (task,) = read(
+        "重点任务清单\n1．争创全省第一（全市排名第一的项目为区发改局牵头项目）。\n"
+    ).tasks
+    assert task.content == "争创全省第一（全市排名第一的项目为区发改局牵头项目）。"
