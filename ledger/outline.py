@@ -52,10 +52,10 @@ How a document is read:
   (``2014年底前建成通车``, ``2015年建成投用``: the last such phrase); else its headings'; else
   the document's horizon: a span in the title (``三年行动方案（2023—2025年）``) or, in the text
   before the first point or in its preamble sections, ``2012年起5年内`` (2016), ``到2025年``
-  (2025) or ``三年内`` (counted from the document's year: 2023 -> 2025). The horizon is passed on
-  as ``2016年底前``, which the deadline grammar reads as "by 2016-12-31" (its own ``三年内``
-  counts from the import date, and ``2012年起5年内`` it does not read). A horizon before the
-  document's year is ignored; the plan warns once that it was used.
+  (2025), ``到“十四五”末`` (2025) or ``三年内`` (counted from the document's year: 2023 ->
+  2025). The horizon is passed on as ``2016年底前``, which the deadline grammar reads as "by
+  2016-12-31" (its own ``三年内`` counts from the import date, and ``2012年起5年内`` it does not
+  read). A horizon before the document's year is ignored; the plan warns once that it was used.
 - **Title and year.** ``关于印发X的通知`` names X (its outer 《》 dropped, 〈〉 read as 《》); a
   title may quote another document (``2023年区《政府工作报告》重点工作任务分解``). A document with
   no title line takes it from its first paragraph:
@@ -526,8 +526,9 @@ _NOT_A_NAME = re.compile(
 
 
 def _people(text: str) -> list[str]:
-    """Leaders named in a field value; a role (分管副局长) names nobody."""
-    return [name for name in split_people(text) if not _NOT_A_NAME.search(name)]
+    """Leaders named in a field value (张三（常务副区长）); a role (分管副局长) names nobody."""
+    bare = _BRACKETED.sub("", text)
+    return [name for name in split_people(bare) if not _NOT_A_NAME.search(name)]
 
 
 # A heading that names who leads everything under it: 一、张三副区长牵头重点工作.
@@ -574,7 +575,9 @@ _WRAPPER_OPEN = re.compile(r"印发.{0,10}?《(?P<inner>[^》]+)》")
 _QUOTED = re.compile(r"《[^《》]*》")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
-_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*[—–\-－~～至到]+\s*((?:19|20)\d{2})\s*年")
+_SPAN = re.compile(
+    r"((?:19|20)\d{2})\s*年?\s*[—–\-－~～至到]+\s*((?:19|20)\d{2})\s*(?:年|(?=[)）]))"
+)
 # The opening paragraph of a document without a title line: 为全面落实二〇二三年区《政府工作
 # 报告》确定的重点工作任务，……
 _OPENING = re.compile(r"(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})\s*年[^，。：；,;:！？!?]*")
@@ -1043,6 +1046,7 @@ _HORIZON = re.compile(
     rf"(?P<start>(?:19|20)\d{{2}})年(?:起|开始)[，,]?(?:力争)?用?(?P<years>{_COUNT})年(?:左右)?"
     r"(?:时间|内)"
     r"|(?:到|至|截至|截止到?)(?P<by>(?:19|20)\d{2})年"
+    r"|(?:到|至)[“\"]?十(?P<plan>[一二三四五六七八九])五[”\"]?(?:期|规划)?末"  # 到“十四五”末
     rf"|(?:力争)?用?(?P<within>{_COUNT})年(?:左右)?(?:时间|内)"
 )
 
@@ -1064,6 +1068,8 @@ def _horizon(title: str, texts: Sequence[str], year: int | None) -> int | None:
             end = int(match["start"]) + _count(match["years"]) - 1
         elif match["by"]:
             end = int(match["by"])
+        elif match["plan"]:  # 十一五 ends in 2010, 十四五 in 2025
+            end = 1955 + 5 * (10 + _cn_int(match["plan"]))
         elif year is not None and _count(match["within"]) > 0:
             end = year + _count(match["within"]) - 1
         if end is not None:

@@ -577,6 +577,8 @@ def test_unnumbered_leader_headings_take_turns() -> None:
         ),
         ("2023年数字经济发展实施方案", "力争三年内，数字经济规模翻番。", "2025年底前"),
         ("数字经济发展三年行动方案（2023—2025年）", "制定本方案。", "2025年底前"),
+        ("数字经济发展三年行动方案（2023-2025）", "制定本方案。", "2025年底前"),
+        ("2023年数字经济发展实施方案", "到“十四五”末，建成数字江城。", "2025年底前"),
     ],
 )
 def test_the_documents_horizon_is_every_open_tasks_deadline(
@@ -726,3 +728,8 @@ def test_a_bracket_that_mentions_first_place_is_no_note() -> None:
         "重点任务清单\n1．争创全省第一（全市排名第一的项目为区发改局牵头项目）。\n"
     ).tasks
     assert task.content == "争创全省第一（全市排名第一的项目为区发改局牵头项目）。"
+
+
+def test_leaders_with_their_titles_in_brackets() -> None:
+    (task,) = read("重点任务\n1．推进改革。\n责任领导：张三（常务副区长）、李四（副区长）\n").tasks
+    assert task.leaders == ["张三", "李四"] and task.content == "推进改革。"
