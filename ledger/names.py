@@ -56,7 +56,6 @@ _NOT_PEOPLE = frozenset(
 )
 # Units whose names end outside nlu.names' department endings: 区残联, 国网江城供电公司,
 # 市水务集团, 市供销社, 市中级人民法院.
-_MORE_UNIT_ENDINGS = ("联", "公司", "集团", "银行", "社", "法院", "检察院")
 # 和 inside well-known unit names: a list never splits there.
 _COMPOUNDS = re.compile(
     r"住房和城乡|人力资源和社会|发展和改革|文化和旅游|卫生和计划|工业和信息|科学技术和|科技和"
@@ -64,14 +63,6 @@ _COMPOUNDS = re.compile(
 )
 # A lone area word before a shared suffix: 市、县（市、区）科协 is one entry, not 市 and a 科协.
 _AREA = re.compile(r"^[省市县区镇乡村]$")
-
-
-def looks_like_unit(text: str) -> bool:
-    """A department or office (nlu.names), or another unit: 区残联, 供电公司, 水务集团."""
-    if looks_like_department(text):
-        return True
-    name = re.sub(r"（[^（）]*）$", "", normalise_department(text))
-    return len(name) >= 3 and name.endswith(_MORE_UNIT_ENDINGS)
 
 
 def split_outside_brackets(text: str, separators: str) -> list[str]:
@@ -93,8 +84,15 @@ def split_outside_brackets(text: str, separators: str) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
+# Places whose names start with 和 (和平区, 和田, 和县 …): 市生态环境局和平分局 is one unit.
+_HE_PLACES = re.compile(r"和(?:平|田|县|龙|顺|静|硕|政|林格尔|布克赛尔)")
+
+
 def _compound_at(name: str, index: int) -> bool:
-    """Whether the 和 at ``index`` belongs to a known compound name (住房和城乡建设局)."""
+    """Whether the 和 at ``index`` belongs to a known compound name (住房和城乡建设局) or
+    starts a place's name (和平分局)."""
+    if _HE_PLACES.match(name, index):
+        return True
     return any(match.start() <= index < match.end() for match in _COMPOUNDS.finditer(name))
 
 
@@ -108,7 +106,7 @@ def _split_and(name: str) -> list[str]:
             depth = max(0, depth - 1)
         elif depth == 0 and char in "和及与" and not _compound_at(name, index):
             left, right = name[:index].strip(), name[index + 1 :].strip()
-            if looks_like_unit(left) and looks_like_unit(right):
+            if looks_like_department(left) and looks_like_department(right):
                 return [left, *_split_and(right)]
     return [name]
 
@@ -138,7 +136,7 @@ def split_departments(cell: str) -> list[str]:
             pending = name + "、"
             continue
         pending = ""
-        for part in _split_and(name) if looks_like_unit(name) else [name]:
+        for part in _split_and(name) if looks_like_department(name) else [name]:
             normal = normalise_department(part)
             if normal and normal not in departments:
                 departments.append(normal)

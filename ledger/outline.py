@@ -78,7 +78,6 @@ from ledger.draft import N_, DraftPlan, DraftTask, Where
 from ledger.names import (
     is_title,
     looks_like_person,
-    looks_like_unit,
     split_departments,
     split_outside_brackets,
     split_people,
@@ -428,7 +427,7 @@ _DUE_SIGN = re.compile(r"[0-9０-９]|年|月|季度|半年|长期|持续|常态
 def _units(text: str) -> list[str] | None:
     """The units ``text`` lists, if it lists nothing else."""
     names = split_departments(text)
-    return names if names and all(looks_like_unit(name) for name in names) else None
+    return names if names and all(looks_like_department(name) for name in names) else None
 
 
 def _assignment(text: str) -> _Fields | None:

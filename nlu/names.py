@@ -41,6 +41,14 @@ _DEPARTMENT_ENDINGS = (
     "街道",
     "镇",
     "乡",
+    "股",  # a county bureau's 股室: 科技股
+    "联",  # 残联, 妇联, 工商联
+    "公司",
+    "集团",
+    "银行",
+    "社",
+    "法院",
+    "检察院",
 )
 # What separates the names in a list (学会部、普及部).
 LIST_SEPARATORS = "、，,；;/／"

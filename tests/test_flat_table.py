@@ -295,7 +295,6 @@ def test_rows_that_do_not_fit_the_numbering_are_left_as_they_are() -> None:
     assert "kept without one" in plan.warnings[0].message
 
 
-@pytest.mark.xfail(strict=True, reason="nlu.names does not know 股 (股室) as a unit's ending")
 def test_county_units_named_gu_are_departments() -> None:
     text = table(
         "重点工作|具体内容|牵头股室|责任领导|完成时限",

@@ -733,3 +733,10 @@ def test_a_bracket_that_mentions_first_place_is_no_note() -> None:
 def test_leaders_with_their_titles_in_brackets() -> None:
     (task,) = read("重点任务\n1．推进改革。\n责任领导：张三（常务副区长）、李四（副区长）\n").tasks
     assert task.leaders == ["张三", "李四"] and task.content == "推进改革。"
+
+
+def test_a_unit_in_a_place_whose_name_starts_with_he_is_not_split() -> None:
+    from ledger.names import split_departments
+
+    assert split_departments("市生态环境局和平分局") == ["市生态环境局和平分局"]
+    assert split_departments("区财政局和区税务局") == ["区财政局", "区税务局"]
