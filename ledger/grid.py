@@ -488,11 +488,19 @@ class TaskBuilder:
         if not self._content_numbers:
             # A row without number or content continues the task above (its merged cells
             # were left empty), in a table that numbers tasks in a column or not at all.
-            for entry in list(self._entries[start:]):
-                index = self._entries.index(entry)
-                if entry.task.number is None and not entry.task.content and index > 0:
-                    _merge(self._entries[index - 1].task, entry.task)
-                    self._drop(entry)
+            # One pass, in order: each continuation joins the last task kept before it.
+            kept = self._entries[:start]
+            merged: set[int] = set()
+            for entry in self._entries[start:]:
+                if entry.task.number is None and not entry.task.content and kept:
+                    _merge(kept[-1].task, entry.task)
+                    merged.add(id(entry.task))
+                else:
+                    kept.append(entry)
+            if merged:
+                self._entries = kept
+                self.tasks = [task for task in self.tasks if id(task) not in merged]
+                self.plan.tasks = [task for task in self.plan.tasks if id(task) not in merged]
         self._number_from_sequence(start)
         numbering = self.numbered or self.last_number is not None
         for entry in self._entries[start:]:
@@ -513,11 +521,6 @@ class TaskBuilder:
                 )
         self._settled = len(self._entries)
 
-    def _drop(self, entry: _Entry) -> None:
-        self._entries.remove(entry)
-        self.tasks = [task for task in self.tasks if task is not entry.task]
-        self.plan.tasks = [task for task in self.plan.tasks if task is not entry.task]
-
     def _number_from_sequence(self, start: int) -> None:
         """Number the irregular rows from the tasks around them, where the count fits exactly.
 
@@ -528,24 +531,26 @@ class TaskBuilder:
         (a PDF table often prints a content cell a row above or below its measures).
         """
         entries = self._entries
+        # The highest number so far, kept as the rows go by (not recounted for each row).
+        before = max((n for entry in entries[:start] for n in entry.numbers), default=0)
         index = start
         while index < len(entries):
-            if not entries[index].irregular:
-                index += 1
-                continue
-            before = max((n for entry in entries[:index] for n in entry.numbers), default=0)
-            for end in range(index, min(index + _SEQUENCE_WINDOW, len(entries) - 1)):
-                after = entries[end + 1].numbers
-                if not after:
-                    continue
-                if after[0] <= before:
-                    break
-                texts = _fit(entries[index : end + 1], before, after[0])
-                if texts is not None:
-                    self._renumber(entries[index : end + 1], before, texts)
-                    index = end
-                    break
-            index += 1
+            last = index  # the last row this step settles
+            if entries[index].irregular:
+                for end in range(index, min(index + _SEQUENCE_WINDOW, len(entries) - 1)):
+                    after = entries[end + 1].numbers
+                    if not after:
+                        continue
+                    if after[0] <= before:
+                        break
+                    texts = _fit(entries[index : end + 1], before, after[0])
+                    if texts is not None:
+                        self._renumber(entries[index : end + 1], before, texts)
+                        last = end
+                        break
+            for entry in entries[index : last + 1]:
+                before = max(before, *entry.numbers) if entry.numbers else before
+            index = last + 1
 
     def _renumber(self, rows: list[_Entry], before: int, texts: dict[int, tuple[int, str]]) -> None:
         if any(row != number - before - 1 for number, (row, _) in texts.items()):
