@@ -740,3 +740,12 @@ def test_a_unit_in_a_place_whose_name_starts_with_he_is_not_split() -> None:
 
     assert split_departments("市生态环境局和平分局") == ["市生态环境局和平分局"]
     assert split_departments("区财政局和区税务局") == ["区财政局", "区税务局"]
+
+
+def test_a_list_of_more_than_ninety_nine_items_keeps_them_all() -> None:
+    lines = ["2025年重点工作任务分解方案"]
+    for i in range(1, 131):
+        lines += [f"{i}．推进第{i}项重点工作。", "责任单位：区发改局"]
+    plan = read("\n".join(lines))
+    assert [task.number for task in plan.tasks][-2:] == ["129", "130"]
+    assert len(plan.tasks) == 130
