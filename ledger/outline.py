@@ -20,7 +20,8 @@ How a document is read:
 - **Past and future.** A short top-level heading such as 2024年工作总结 / 2025年工作思路 /
   下一步工作打算 marks a section; a year earlier than the title's latest year is past. When a
   document has a past part (or its title is a 总结), only what follows its first future
-  section is imported. Preambles (总体要求, 指导思想) are never tasks.
+  section is imported. Preambles (总体要求, 指导思想, 总体目标) are never tasks; a horizon in
+  them (到2026年) still counts. Safeguards (保障措施) are tasks when they name who acts.
 - **Notices.** In a notice, the Chinese-numbered parts (一、 （一）) are its argument, not
   tasks: only Arabic-numbered points (1. （1）) that ask for an action are tasks, and the plan
   warns that the document is a notice.
@@ -233,7 +234,9 @@ def _lead(text: str) -> str | None:
 
 _NOTE_UNIT = "(?:单位|部门|科室|部室|处室)"
 _ORDER_NOTE = re.compile(
-    r"[（(][^（）()]*?(?:第一|首位|首个)[^（）()]*?(?:为|是)(?:牵头|主办|主责)[^（）()]*[)）]"
+    # A bracket that is only the note; a note inside a bracket of fields (责任单位：…。列第一位
+    # 的为牵头单位，下同) is taken out by the second form and leaves the fields.
+    r"[（(][^（）()：:]*?(?:第一|首位|首个)[^（）()：:]*?(?:为|是)(?:牵头|主办|主责)[^（）()：:]*[)）]"
     r"|(?:(?<=[。；;，,：:\s])|^)(?:注[:：])?[^。；;，,：:（）()]*?(?:第一|首位|首个)"
     rf"[^。；;，,（）()]*?为(?:牵头|主办|主责){_NOTE_UNIT}?"
     rf"(?:[，,][^。；;，,（）()]*?为(?:配合|责任|协办|参与){_NOTE_UNIT})?(?:[，,]\s*下同)?"
@@ -242,7 +245,7 @@ _UNORDERED_NOTE = re.compile(
     r"[（(][^（）()]*?不分先后[^（）()]*[)）]"
     r"|(?:(?<=[。；;，,：:\s])|^)(?:注[:：])?[^。；;，,：:（）()]*?不分先后"
 )
-_LEFT_OVER = re.compile(r"[，,、]\s*(?=[。；;）)]|$)")
+_LEFT_OVER = re.compile(r"[，,、]\s*(?=[。；;）)]|$)|[。；;]\s*(?=[）)])")
 
 
 def _strip_notes(text: str) -> tuple[str, bool]:
@@ -736,7 +739,9 @@ _PAST = re.compile(
     r"总结|回顾|完成情况|开展情况|进展情况|工作情况|主要成效|工作成效|取得的成效|主要做法"
     r"|存在的?问题|问题和不足|不足之处|基本情况"
 )
-_PREAMBLE = re.compile(r"总体要求|指导思想|基本原则|总体思路|工作原则")
+_PREAMBLE = re.compile(
+    r"总体要求|指导思想|基本原则|总体思路|工作原则|总体目标|主要目标|工作目标|发展目标"
+)
 
 
 def _section(text: str, years: Sequence[int]) -> str | None:

@@ -15,17 +15,17 @@ import pytest
 
 from ledger.importer import ParsedPlan, ParsedTask, read_document
 
-FOLDER = Path(__file__).parent / "data" / "documents"
+DATA = Path(__file__).parent / "data"
+# documents/: written with the readers; documents_unseen/: written later by someone who had
+# seen neither the readers nor those documents.
+FOLDERS = (DATA / "documents", DATA / "documents_unseen")
 FLOOR = 0.90
-DOCUMENTS = (
-    sorted(
-        path
-        for path in FOLDER.iterdir()
-        if path.suffix in (".txt", ".docx", ".xlsx", ".csv")
-        and path.with_suffix(".expected.json").exists()
-    )
-    if FOLDER.exists()
-    else []
+DOCUMENTS = sorted(
+    path
+    for folder in FOLDERS
+    for path in folder.iterdir()
+    if path.suffix in (".txt", ".docx", ".xlsx", ".csv")
+    and path.with_suffix(".expected.json").exists()
 )
 
 
