@@ -65,12 +65,13 @@ class Understood:
 
 
 def _number(view: TaskView | None) -> int | str | None:
-    """A task's number as JSON: 15, or "8-10" for a merged row, or "id:<id>" unnumbered."""
+    """A task's number as JSON: 15, or "8-10" for a merged row, or "#7" (its place in the
+    list, as the chat names it) when the document left it unnumbered."""
     if view is None:
         return None
     number = view.task.number
     if number is None:
-        return f"id:{view.task.id}"
+        return f"#{view.task.seq + 1}"
     return int(number) if number.isdigit() else number
 
 
