@@ -374,12 +374,7 @@ def _due_from(text: str, today: date) -> tuple[date | None, str]:
         found = parse_deadline(words, today=today)
         if found.due is None:
             continue
-        due = found.due
-        if due <= today and not re.search(r"\d{4}年|今年|去年", words):
-            later = parse_deadline(words, today=today, year=today.year + 1)
-            if later.due is not None and later.due > today:
-                due = later.due
-        return due, words
+        return found.due, words  # in chat a month that has passed is already next year's
     return None, ""
 
 

@@ -133,12 +133,10 @@ def title(view: TaskView, _: Translate) -> str:
 
 
 def future_date(text: str, today: date) -> date | None:
-    """A deadline after today, read by the deadline grammar; a month past means next year's."""
+    """A deadline after today, read by the deadline grammar (which, in chat, already takes a
+    month that has passed as next year's); a date in the past is no new deadline."""
     found = parse_deadline(text.strip(), today=today).due
-    if found is not None and found <= today:
-        later = parse_deadline(text.strip(), today=today, year=today.year + 1).due
-        found = later if later is not None and later > today else None
-    return found
+    return found if found is not None and found > today else None
 
 
 def conversation(**options: Any) -> ConversationHandler[Context]:
