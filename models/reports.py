@@ -360,6 +360,13 @@ def _submitted(session: Session, *, task_id: int) -> ProgressReport | None:
     ).first()
 
 
+def _check_decider(session: Session, *, person_id: int, task_id: int) -> None:
+    """NotAllowed unless ``person_id`` is the task's lead leader or an admin."""
+    person = session.get(Person, person_id)
+    if person is None or not may_approve(session, person=person, task_id=task_id):
+        raise NotAllowed(f"person {person_id} may not decide on task {task_id}")
+
+
 def review_completion(
     session: Session,
     *,
@@ -381,9 +388,7 @@ def review_completion(
     report = session.get(ProgressReport, report_id)
     if report is None:
         raise NotFound(f"report {report_id}")
-    reviewer = session.get(Person, reviewer_id)
-    if reviewer is None or not may_approve(session, person=reviewer, task_id=report.task_id):
-        raise NotAllowed(f"person {reviewer_id} may not review task {report.task_id}")
+    _check_decider(session, person_id=reviewer_id, task_id=report.task_id)
     note = (reason or "").strip() or None
     if not approve and note is None:
         raise ValueError("a completion is returned with a reason")
@@ -515,9 +520,7 @@ def decide_extension(
     request = session.get(ExtensionRequest, request_id)
     if request is None:
         raise NotFound(f"extension request {request_id}")
-    decider = session.get(Person, decider_id)
-    if decider is None or not may_approve(session, person=decider, task_id=request.task_id):
-        raise NotAllowed(f"person {decider_id} may not decide task {request.task_id}")
+    _check_decider(session, person_id=decider_id, task_id=request.task_id)
     granted = (due or request.requested_due) if approve else None
     decided = session.exec(
         update(ExtensionRequest)
