@@ -1,8 +1,8 @@
 """Who may see which task, and the task lists the chat handlers ask for.
 
 The rule lives in ``visible``: an admin (督办员) sees everything; a leader (责任领导) sees the
-tasks they lead and every task of the departments they oversee, where overseeing is derived
-rather than stored: a leader oversees the departments that lead (牵头) tasks the leader leads;
+tasks they lead and every task of the departments they oversee: those an admin set
+(DepartmentOversight) and those that lead (牵头) tasks the leader leads;
 staff see the tasks their own department leads or shares (责任). Anyone else sees nothing.
 
 Lists show open tasks only (open, in_progress, pending_review), soonest deadline first, undated
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_, true
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, true, union
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -25,6 +25,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from models.queries import TaskView, tasks_in_view
 from models.tables import (
     Department,
+    DepartmentOversight,
     DepartmentRole,
     Person,
     Plan,
@@ -56,13 +57,19 @@ def _led_by(person_id: int) -> SelectOfScalar[int]:
     return select(TaskLeader.task_id).where(TaskLeader.person_id == person_id)
 
 
-def _overseen_by(person_id: int) -> SelectOfScalar[int]:
-    """Ids of the departments that lead tasks ``person_id`` leads (分管 derived from 牵头)."""
-    return (
+def overseen_departments(session: Session, *, person_id: int) -> list[int]:
+    """Ids of the departments ``person_id`` oversees (分管): those an admin set, and those that
+    lead tasks the person leads (derived from 牵头)."""
+    derived = (
         select(TaskDepartment.department_id)
         .join(TaskLeader, col(TaskLeader.task_id) == TaskDepartment.task_id)
         .where(TaskLeader.person_id == person_id, TaskDepartment.role == DepartmentRole.lead)
     )
+    stored = select(DepartmentOversight.department_id).where(
+        DepartmentOversight.person_id == person_id
+    )
+    found = session.execute(union(derived, stored)).scalars()
+    return sorted(set(found))
 
 
 def _links(table: type[TaskLeader] | type[TaskDepartment], *where: Any) -> ColumnElement[bool]:
@@ -93,7 +100,7 @@ def visible(session: Session, *, person: Person) -> ColumnElement[bool]:
     if person.role == Role.leader:
         # Departments are few even when their tasks are many: reading their ids first (one
         # indexed query) spares every task check a nested join.
-        overseen = list(session.exec(_overseen_by(person.id).distinct()))
+        overseen = overseen_departments(session, person_id=person.id)
         if not overseen:
             return _leads(person.id)
         shared = _links(TaskDepartment, col(TaskDepartment.department_id).in_(overseen))

@@ -39,6 +39,14 @@ class DepartmentRole(StrEnum):
     responsible = "responsible"  # 责任/配合
 
 
+class PartStatus(StrEnum):
+    """Where one party of a shared task (a leader, a department) stands with its own part."""
+
+    open = "open"  # nothing reported yet
+    reported = "reported"  # progress reported
+    done = "done"  # its part is done (the lead's completion still closes the task)
+
+
 def _fk(target: str, *, nullable: bool = False, cascade: bool = True) -> Column[int]:
     return Column(
         Integer,
@@ -73,6 +81,25 @@ class Person(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_utc())
     remind_at: time | None = None  # when their digests come; None: the office's time
     paused_until: date | None = None  # on leave: no reminders up to and including this day
+    active: bool = True  # false once they have left: no reminders, no chat, not in pickers
+    # The plan their questions are about (/plan 2024); None: the current plans (models.plans).
+    plan_id: int | None = Field(
+        default=None, sa_column=_fk("plan.id", nullable=True, cascade=False)
+    )
+
+
+class DepartmentOversight(SQLModel, table=True):
+    """分管: a leader oversees a department, as an admin set it (models.access also derives
+    oversight from the tasks a leader leads)."""
+
+    person_id: int = Field(
+        sa_column=Column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    )
+    department_id: int = Field(
+        sa_column=Column(
+            ForeignKey("department.id", ondelete="CASCADE"), primary_key=True, index=True
+        )
+    )
 
 
 class OfficeSetting(SQLModel, table=True):
@@ -108,6 +135,7 @@ class Plan(SQLModel, table=True):
     source_hash: str = Field(max_length=64)  # sha256 of the file's bytes
     imported_at: datetime = Field(sa_column=_utc())
     updated_at: datetime = Field(sa_column=_utc())
+    archived_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
 
 
 class Task(SQLModel, table=True):
@@ -151,6 +179,10 @@ class TaskLeader(SQLModel, table=True):
         sa_column=Column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True)
     )
     position: int = 0
+    part_status: str = Field(default=PartStatus.open, max_length=16)  # a PartStatus
+    last_report_id: int | None = Field(
+        default=None, sa_column=_fk("progressreport.id", nullable=True, cascade=False)
+    )
 
 
 class TaskDepartment(SQLModel, table=True):
@@ -166,6 +198,10 @@ class TaskDepartment(SQLModel, table=True):
     )
     role: str = Field(sa_column=Column("role", String(16), primary_key=True))  # DepartmentRole
     position: int = 0
+    part_status: str = Field(default=PartStatus.open, max_length=16)  # a PartStatus
+    last_report_id: int | None = Field(
+        default=None, sa_column=_fk("progressreport.id", nullable=True, cascade=False)
+    )
 
 
 class Target(SQLModel, table=True):
