@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from ledger.understanding import understand_message
 from models.access import (
     due_tasks,
     my_tasks,
@@ -28,6 +29,7 @@ from models.plans import (
     current_plan_ids,
     list_plans,
     plans_in_scope,
+    plans_of_year,
     scope,
     unarchive_plan,
 )
@@ -45,6 +47,8 @@ from models.tables import (
     TaskStatus,
 )
 from models.weekly import last_activity
+from nlu.plans import read_plan_year
+from nlu.understand import understand
 from tests.conftest import NOW
 
 TODAY = date(2025, 5, 26)
@@ -352,3 +356,65 @@ def test_reminders_never_chase_the_tasks_of_an_archived_plan(engine: Engine, yea
     assert before & old  # last year's open tasks were chased while its plan was live
     assert after == before - old
     assert quiet_after == quiet_before - old  # nor listed as silent in the weekly digest
+
+
+# --- another year's task named in words -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("去年的第3项", 2024),
+        ("前年的第5项", 2023),
+        ("大前年的第5项", 2022),
+        ("2024年的第3项", 2024),
+        ("二〇二四年第3项谁负责", 2024),
+        ("今年的第3项", 2025),
+        ("去年第3项什么时候到期", 2024),
+        ("看看2024年度重点任务清单中的第12项", 2024),
+        ("第3项", None),
+        ("第20项推迟到2026年3月", None),  # a date, not a plan
+        ("去年完成了3项", None),
+    ],
+)
+def test_a_year_before_a_task_number_names_that_years_plan(text: str, year: int | None) -> None:
+    assert understand(text, today=TODAY).plan_year == year
+
+
+def test_a_relative_year_needs_today() -> None:
+    assert read_plan_year("去年的第3项", None) is None
+    assert read_plan_year("2024年的第3项", None) == 2024
+
+
+def test_last_years_task_in_words_is_looked_up_in_last_years_plan(
+    engine: Engine, years: Years
+) -> None:
+    with session_scope(engine) as session:
+        staff = session.get(Person, years.staff.id)
+        assert staff is not None
+        this = [years.this_year]
+        said = understand_message(
+            session, person=staff, text="去年的第3项", today=TODAY, plans=this
+        )
+        assert said.task is not None and said.task.task.content == "2024年青少年科学营"
+        assert said.task.plan_title == "2024年重点工作任务"
+        plain = understand_message(session, person=staff, text="第3项", today=TODAY, plans=this)
+        assert plain.task is not None and plain.task.task.plan_id == years.this_year
+        missing = understand_message(
+            session, person=staff, text="前年的第3项", today=TODAY, plans=this
+        )
+        assert missing.no_plan_of == 2023 and missing.task is None
+        assert plans_of_year(session, year=2023) == []
+
+
+def test_words_naming_a_task_match_only_the_plans_in_scope(engine: Engine, years: Years) -> None:
+    with session_scope(engine) as session:
+        leader = session.get(Person, years.leader.id)
+        assert leader is not None
+        for plan, year in ((years.last_year, 2024), (years.this_year, 2025)):
+            said = understand_message(
+                session, person=leader, text="科普大篷车那个任务", today=TODAY, plans=[plan]
+            )
+            assert said.task is not None, year
+            assert said.task.task.content == f"{year}年科普大篷车巡展"
+            assert said.candidates == []
