@@ -3,6 +3,7 @@ another year's task named in words (去年的第3项)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -49,7 +50,7 @@ from models.tables import (
 from models.weekly import last_activity
 from nlu.plans import read_plan_year
 from nlu.understand import understand
-from tests.conftest import NOW
+from tests.conftest import NOW, run
 
 TODAY = date(2025, 5, 26)
 
@@ -418,3 +419,17 @@ def test_words_naming_a_task_match_only_the_plans_in_scope(engine: Engine, years
             assert said.task is not None, year
             assert said.task.task.content == f"{year}年科普大篷车巡展"
             assert said.candidates == []
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+def test_the_tasks_command_keeps_to_a_plan_by_year_or_id(years: Years, ledger: str) -> None:
+    code, out = run("tasks", "--plan", "2024", "--json")
+    assert code == 0
+    assert {row["plan"] for row in json.loads(out)} == {"2024年重点工作任务"}
+    code, out = run("tasks", "--plan", str(years.this_year), "--json")
+    assert [row["content"][:5] for row in json.loads(out)] == ["2025年"] * 3
+    code, out = run("tasks", "--json")
+    assert len(json.loads(out)) == 6  # no --plan: every plan
+    assert run("tasks", "--plan", "2030")[0] == 2
