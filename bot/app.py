@@ -26,7 +26,7 @@ from telegram.request import BaseRequest
 from bot.persistence import WRITE_THROUGH_GROUP, LedgerPersistence, write_through_handler
 from bot.reminders_command import reminder_policy
 from bot.settings import Settings
-from handlers import admin, onboarding, preferences, reminders, todos
+from handlers import admin, onboarding, plans, preferences, reminders, todos
 from handlers.common import (
     ADDRESSED_TO_ME,
     NUDGE_DATA,
@@ -61,6 +61,7 @@ COMMANDS = (
     ("task", N_("one task in full, e.g. /task 12")),
     ("search", N_("find tasks by topic, e.g. /search 大篷车")),
     ("report", N_("report progress, completion or an extension")),
+    ("plan", N_("the plans by year, and which one you are on")),
     ("cancel", N_("stop the report being written")),
     ("settings", N_("when reminders come, a pause while away")),
     ("lang", N_("language / 语言")),
@@ -166,6 +167,8 @@ def _register(application: BotApplication, *, report_idle: timedelta) -> None:
             _command("leader", todos.leader_command),
             CallbackQueryHandler(todos.page_pressed, pattern=todos.PAGE_DATA),
             CallbackQueryHandler(todos.task_pressed, pattern=todos.TASK_DATA),
+            _command("plan", plans.plan_command),
+            CallbackQueryHandler(plans.plan_pressed, pattern=plans.PLAN_DATA),
             CallbackQueryHandler(reminders.reminder_pressed, pattern=REMINDER_DATA),
             _command("nudge", admin.nudge_command),
             _command("settings", preferences.settings_command),

@@ -108,7 +108,7 @@ def _nudge_target(
     if not asker.is_admin:
         return Reply(_("Only the office clerk (an admin) can nudge."))
     if number is not None:
-        view = task_by_number(session, person=asker.person, number=number)
+        view = task_by_number(session, person=asker.person, number=number, plans=asker.plans)
     else:
         assert task_id is not None
         view = task_by_id(session, person=asker.person, task_id=task_id)

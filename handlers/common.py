@@ -29,8 +29,10 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes, filters
 
+from ledger.render import plan_name
 from models.access import person_by_telegram_id
 from models.db import session_scope
+from models.plans import scope as plan_scope
 from models.tables import Person, Role
 from nlu.i18n import N_, Translate, language_for, translator
 
@@ -99,10 +101,14 @@ def services(context: Context) -> Services:
 
 @dataclass(frozen=True)
 class Asker:
-    """A person the bot knows, asking something, with their translator."""
+    """A person the bot knows, asking something, with their translator and the plans their
+    questions are about (models.plans: their chosen plan, else the current ones), worked out
+    once per update. ``plans`` None means every plan."""
 
     person: Person
     translate: Translate
+    plans: tuple[int, ...] | None = None
+    plan: str | None = None  # the plan they chose when it is not a current one: lists say it
 
     @property
     def id(self) -> int:
@@ -127,7 +133,19 @@ def identify(session: Session, update: Update, svc: Services) -> Asker | None:
     person = person_by_telegram_id(session, telegram_user_id=sender.id)
     if person is None:
         return None
-    return Asker(person, translator(person.language or svc.default_language))
+    return Asker(
+        person,
+        translator(person.language or svc.default_language),
+        *scope(session, person, svc.today()),
+    )
+
+
+def scope(session: Session, person: Person, today: date) -> tuple[tuple[int, ...], str | None]:
+    """The plans ``person``'s questions are about on ``today``, and the name of the plan they
+    chose when it is not a current one."""
+    found = plan_scope(session, person=person, today=today)
+    chosen = found.chosen
+    return tuple(found.plans), plan_name(chosen.title, chosen.year) if chosen else None
 
 
 def stranger_translator(update: Update, svc: Services) -> Translate:
@@ -242,15 +260,23 @@ def help_text(person: Person, _: Translate) -> str:
         _("• 科普大篷车那个任务 or /search 大篷车: find tasks by topic"),
         _("• 谁负责第33项, 第3项什么时候到期, 第12项进展如何: a question about one task"),
         _("• 大篷车已经跑了25场, 第5项办完了, 第20项推迟到明年3月 or /report: report it"),
+        _("• /plan: the plans by year; /plan 2024 shows that year's, /plan current comes back"),
+        _("• 去年的第3项, 2024年的第3项: a task of another year's plan"),
     ]
     if person.role in (Role.admin, Role.leader):
         lines.append(_("• 学会部的任务, 郑昌盛的任务 or /dept 学会部, /leader 郑昌盛"))
     if person.role == Role.admin:
         lines.append(_("• /invite NAME [department]: an invitation link for someone"))
         lines.append(_("• /nudge 12 or 一键催办 under a task: remind its leaders now"))
+        lines.append(_("• /plan archive 3, /plan unarchive 3: archive plan [3] of /plan, or undo"))
     lines.append(_("• /lang: 中文 / English"))
     lines.append(_("In a group, mention me or use a command."))
     return "\n".join(lines)
+
+
+def no_plan_of(year: int, _: Translate) -> str:
+    """What 去年的第3项 gets when the ledger holds no plan of that year (plain text)."""
+    return _("The ledger has no plan of {year}. /plan lists the plans it has.").format(year=year)
 
 
 # --- text -----------------------------------------------------------------------------------

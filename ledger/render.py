@@ -175,6 +175,22 @@ def task_list(
     return f"{heading}\n\n{task_lines(views, today, _)}"
 
 
+def plan_name(title: str, year: int | None) -> str:
+    """How a plan is named in a title: its title, with its year before it when the title
+    does not say it (2024 · 重点工作任务)."""
+    if year is None or str(year) in title:
+        return title
+    return f"{year} · {title}"
+
+
+def in_plan(title: str, plan: str | None, _: Translate) -> str:
+    """A list's title, saying which plan it shows when that is not a current one (/plan):
+    （2024年重点任务）我的待办."""
+    if not plan:
+        return title
+    return _("({plan}) {title}").format(plan=plan, title=title)
+
+
 def todo_title(_: Translate) -> str:
     return _("Your open tasks")
 

@@ -136,9 +136,12 @@ def list_tasks(
     department: str | None = None,
     due_before: date | None = None,
     statuses: Iterable[str] | None = None,
+    plans: Sequence[int] | None = None,
 ) -> list[TaskView]:
     """Ledger rows matching every filter given, soonest deadline first (undated last)."""
     query = select(Task)
+    if plans is not None:
+        query = query.where(col(Task.plan_id).in_(list(plans)))
     if leader is not None:
         query = query.where(
             col(Task.id).in_(

@@ -33,6 +33,7 @@ from models.tables import (
     Delivery,
     DeliveryStatus,
     Person,
+    Plan,
     Reminder,
     Role,
     Task,
@@ -41,6 +42,13 @@ from models.tables import (
 )
 
 CHASED_STATUSES = (TaskStatus.open, TaskStatus.in_progress)
+
+
+def in_live_plan() -> ColumnElement[bool]:
+    """A where() clause on Task: its plan is not archived (an archived plan is never chased).
+    Plans are few: the archived ones are one small subquery, read once per statement."""
+    archived = select_columns(col(Plan.id)).where(col(Plan.archived_at).is_not(None))
+    return col(Task.plan_id).not_in(archived)
 
 
 @dataclass(frozen=True)
@@ -111,7 +119,7 @@ def _chased(
         col(Task.due_kind),
         col(Task.recurrence),
         col(Task.status),
-    ).where(col(Task.status).in_(CHASED_STATUSES), where)
+    ).where(col(Task.status).in_(CHASED_STATUSES), in_live_plan(), where)
 
 
 def _with_people(session: Session, tasks: SelectBase) -> list[ChasedTask]:

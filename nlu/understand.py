@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -35,6 +35,7 @@ from nlu.calendar import add_months
 from nlu.deadline import parse_deadline
 from nlu.intents import Intent, read_intent, search_terms
 from nlu.numbers import chinese_to_number
+from nlu.plans import read_plan_year
 from nlu.quantity import Quantity, read_quantities, read_quantity
 
 Kind = Literal[
@@ -75,6 +76,7 @@ class Reading:
     due_text: str = ""  # the words that gave it
     social: Social | None = None
     unread: str = ""  # what could not be read of a question (said back, never dropped)
+    plan_year: int | None = None  # another year's plan named for the task (去年的第3项: 2024)
     text: str = field(default="", compare=False)  # the message, normalised
 
 
@@ -439,6 +441,18 @@ def _topic(text: str, spans: Collection[tuple[int, int]]) -> str:
 
 
 def understand(
+    text: str,
+    *,
+    today: date | None = None,
+    leaders: Collection[str] = (),
+    departments: Collection[str] = (),
+) -> Reading:
+    """What ``text`` means, and which year's plan it names a task of (nlu.plans)."""
+    reading = _understand(text, today=today, leaders=leaders, departments=departments)
+    return replace(reading, plan_year=read_plan_year(reading.text, today))
+
+
+def _understand(
     text: str,
     *,
     today: date | None = None,

@@ -33,7 +33,17 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.common import Asker, Button, Context, Notice, Reply, Services, decide, keyboard
+from handlers.common import (
+    Asker,
+    Button,
+    Context,
+    Notice,
+    Reply,
+    Services,
+    decide,
+    keyboard,
+    no_plan_of,
+)
 from handlers.reports.review import extension_request, review_request, to_reviewers
 from handlers.reports.steps import (
     IDLE,
@@ -196,7 +206,9 @@ def _begin(
             found
             for found in (
                 _reportable(session, asker, v)
-                for v in my_tasks(session, person=asker.person, limit=OFFER_LIMIT)[0]
+                for v in my_tasks(
+                    session, person=asker.person, limit=OFFER_LIMIT, plans=asker.plans
+                )[0]
             )
             if found
         ]
@@ -265,8 +277,12 @@ def _read_amount(draft: Draft, text: str) -> None:
 def _from_message(session: Session, asker: Asker, svc: Services, text: str) -> Step:
     """A message that reads as a report: start the draft from what it says."""
     _ = asker.translate
-    understood = understand_message(session, person=asker.person, text=text, today=svc.today())
+    understood = understand_message(
+        session, person=asker.person, text=text, today=svc.today(), plans=asker.plans
+    )
     reading = understood.reading
+    if understood.no_plan_of is not None:
+        return Step(Reply(esc(no_plan_of(understood.no_plan_of, _) + " " + _(CANCELLED))))
     kind = understood.intent if understood.intent in ("progress", "done", "extend") else "progress"
     draft = Draft(kind, text=text, phrase=reading.topic if not reading.numbers else "")
     if kind == "progress":
@@ -396,7 +412,9 @@ async def report_command(update: Update, context: Context) -> object:
             reading = understand(argument)
             numbers = reading.numbers or ((argument.strip(),) if argument.strip().isdigit() else ())
             if numbers:
-                view = task_by_number(session, person=asker.person, number=numbers[0])
+                view = task_by_number(
+                    session, person=asker.person, number=numbers[0], plans=asker.plans
+                )
                 if view is None:
                     text = _("I can't find a task numbered {number} that you may see.")
                     return Step(Reply(text.format(number=esc(numbers[0]))))
@@ -501,7 +519,9 @@ async def task_answered(update: Update, context: Context) -> object:
         draft = draft_of(context, DRAFT)
         if draft is None:
             return _from_message(session, asker, svc, text)
-        understood = understand_message(session, person=asker.person, text=text, today=svc.today())
+        understood = understand_message(
+            session, person=asker.person, text=text, today=svc.today(), plans=asker.plans
+        )
         if understood.task is None and not understood.candidates:
             _ = asker.translate
             ask = _("Which task do you mean? Pick one, or send its number.")
@@ -579,7 +599,9 @@ def _another_report(
     reading = understand(text)
     if reading.kind not in ("progress", "done", "extend") or not reading.numbers:
         return False
-    other = task_by_number(session, person=asker.person, number=reading.numbers[0])
+    other = task_by_number(
+        session, person=asker.person, number=reading.numbers[0], plans=asker.plans
+    )
     return other is not None and other.task.id != view.task.id
 
 
