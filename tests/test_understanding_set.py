@@ -119,8 +119,7 @@ def score(items: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[st
     )
     added = [(i, r) for i, r in zip(items, results, strict=True) if "new_task" in i]
     new_tasks = sum(
-        r["intent"] == "add" and _same_new_task(r.get("new_task"), i["new_task"])
-        for i, r in added
+        r["intent"] == "add" and _same_new_task(r.get("new_task"), i["new_task"]) for i, r in added
     )
     return {
         "intent": intents / len(items),
