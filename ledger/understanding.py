@@ -30,12 +30,14 @@ from models.plans import plans_of_year
 from models.queries import TaskView, task_views
 from models.reports import alias_tasks
 from models.tables import Person
+from nlu.edits import Edit
 from nlu.match import TaskIndex, pick
+from nlu.quantity import Quantity
 from nlu.understand import Reading, extended_due, relative_extension, understand
 
 # Readings that are about one task; a list question is only promoted to one when its words
 # clearly name a single task and nothing asks for a list (有哪些, 关于 …).
-_ONE_TASK = frozenset({"task", "question", "progress", "done", "extend"})
+_ONE_TASK = frozenset({"task", "question", "progress", "done", "extend", "edit"})
 MAX_RANGE = 5  # 17-18 names each task when no row is numbered so; a longer range, none
 UNIT_CHECKED = 5  # best matches checked for a target in the report's unit
 UNIT_BONUS = 0.25  # what such a target adds to a match's score
@@ -60,14 +62,43 @@ class Understood:
 
     def as_json(self) -> dict[str, Any]:
         quantity = self.reading.quantity
-        return {
+        out: dict[str, Any] = {
             # A department's or a leader's list is a search by whom, to the outside.
             "intent": "search" if self.intent in ("department", "leader") else self.intent,
             "task": _number(self.task),
             "candidates": [_number(view) for view in self.candidates],
-            "quantity": {"value": quantity.value, "unit": quantity.unit} if quantity else None,
+            "quantity": _quantity(quantity),
             "due": self.due.isoformat() if self.due else None,
         }
+        if self.intent == "edit":
+            out["edits"] = [_edit_json(edit) for edit in self.reading.edits]
+        new_task = self.reading.new_task
+        if self.intent == "add" and new_task is not None:
+            out["new_task"] = {
+                "content": new_task.content,
+                "leaders": list(new_task.leaders),
+                "lead": list(new_task.lead),
+                "responsible": list(new_task.responsible),
+                "due": new_task.due.isoformat() if new_task.due else None,
+                "due_text": new_task.due_text,
+                "measures": new_task.measures,
+            }
+        return out
+
+
+def _quantity(quantity: Quantity | None) -> dict[str, Any] | None:
+    return {"value": quantity.value, "unit": quantity.unit} if quantity else None
+
+
+def _edit_json(edit: Edit) -> dict[str, Any]:
+    return {
+        "field": edit.field,
+        "mode": edit.mode,
+        "names": list(edit.names),
+        "text": edit.text,
+        "due": edit.due.isoformat() if edit.due else None,
+        "quantity": _quantity(edit.quantity),
+    }
 
 
 def _number(view: TaskView | None) -> int | str | None:
@@ -189,6 +220,8 @@ def _nameless(reading: Reading) -> bool:
     small talk. A name may be what made the rest unreadable (组宣部逾期的), so not those."""
     if reading.unread or (reading.topic and not reading.numbers):
         return False
+    if reading.kind in ("edit", "add"):
+        return False  # names are what a change is made of: read them with the ledger's
     if reading.kind in ("todo", "help", "snooze", "stats"):
         return True
     if reading.kind == "other":

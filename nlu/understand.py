@@ -5,14 +5,20 @@ nickname means (大篷车 -> 第15项) is decided against the ledger by ledger.u
 rules, in order, first match wins:
 
 1. a slash command; help; small talk that is only a greeting, thanks or 收到 (``other``);
-2. a reminder to put off (明天再提醒我: ``snooze``);
-3. a deadline to move (第20项推迟到明年3月: ``extend``, with the new date);
-4. a question (谁负责第33项, 第3项什么时候到期, 完成率多少): about one task (``question``,
+2. a new task for the ledger, announced first (新增任务：…，普及部牵头，李麟负责，9月底前: ``add``,
+   with the ``new_task``), whatever its words go on to say;
+3. a reminder to put off (明天再提醒我: ``snooze``);
+4. a change the clerk makes to one task named by number or words (第3项由李麟负责，学会部牵头，
+   6月底前完成; 大篷车那项目标改为40场; 取消第3项，原因：…: ``edit``, with its ``edits``), read by
+   nlu.edits only when every clause is a change: 推迟到/延期到 and asking (能不能…) stay requests,
+   第3项是李麟负责吗 a question, 由普及部牵头召开了联席会议 a report;
+5. a deadline to move (第20项推迟到明年3月: ``extend``, with the new date);
+6. a question (谁负责第33项, 第3项什么时候到期, 完成率多少): about one task (``question``,
    with its ``aspect``), statistics (``stats``), or a list;
-5. a report that the task is done (第5项办完了: ``done``) — unless it gives an amount short of
+7. a report that the task is done (第5项办完了: ``done``) — unless it gives an amount short of
    the whole (完成80%, 办了两期: ``progress``);
-6. a report of progress (大篷车已经跑了25场, 第13项联席会议机制已建立: ``progress``);
-7. a list (我的待办, 本周到期, 市科技馆逾期的, 学会部的任务, 大篷车那个任务) read by
+8. a report of progress (大篷车已经跑了25场, 第13项联席会议机制已建立: ``progress``);
+9. a list (我的待办, 本周到期, 市科技馆逾期的, 学会部的任务, 大篷车那个任务) read by
    nlu.intents, with filters combined; a part of the question that cannot be read is kept in
    ``unread`` so the bot says so rather than answering half of it.
 
@@ -33,6 +39,7 @@ from typing import Literal
 
 from nlu.calendar import add_months
 from nlu.deadline import parse_deadline
+from nlu.edits import Edit, NewTask, read_new_task, scan_edits
 from nlu.intents import Intent, read_intent, search_terms
 from nlu.numbers import chinese_to_number
 from nlu.plans import read_plan_year
@@ -54,6 +61,8 @@ Kind = Literal[
     "stats",
     "help",
     "other",
+    "edit",
+    "add",
 ]
 Aspect = Literal["leader", "department", "due", "days_left", "target", "progress", "content"]
 Social = Literal["greeting", "thanks", "ack"]
@@ -77,6 +86,8 @@ class Reading:
     social: Social | None = None
     unread: str = ""  # what could not be read of a question (said back, never dropped)
     plan_year: int | None = None  # another year's plan named for the task (去年的第3项: 2024)
+    edits: tuple[Edit, ...] = ()  # for edit: the changes, in the order said
+    new_task: NewTask | None = None  # for add: the task to add
     text: str = field(default="", compare=False)  # the message, normalised
 
 
@@ -233,11 +244,13 @@ _STATS = re.compile(
 _ASPECTS: tuple[tuple[Aspect, str], ...] = (
     (
         "leader",
-        r"谁(?:在|来)?(?:负责|牵头|管|跟|抓)|负责人|责任领导|哪位领导|哪个领导|分管领导|领导是谁|谁分管|谁在?跟|谁来?办|分管的?吗|负责的?吗|who",
+        r"谁(?:在|来)?(?:负责|牵头|管|跟|抓)|负责人|责任领导|哪位领导|哪个领导|分管领导|领导是谁|谁分管|谁在?跟|谁来?办|分管的?吗|负责的?吗"
+        r"|(?:交给|分给|交由).{0,8}吗|who",
     ),
     (
         "department",
-        r"牵头(?:单位|部门|部室)|责任(?:单位|部门|部室)|哪个(?:部门|单位|部室)|哪些(?:部门|单位)|配合(?:单位|部门)|哪个部室",
+        r"牵头(?:单位|部门|部室)|责任(?:单位|部门|部室)|哪个(?:部门|单位|部室)|哪些(?:部门|单位)|配合(?:单位|部门)|哪个部室"
+        r"|(?:配合|牵头)了?吗",
     ),
     (
         "days_left",
@@ -482,6 +495,11 @@ def _understand(
         return Reading("other", social=social, text=normal)
     if _HOW_TO.search(core):
         return Reading("help", text=normal)
+    day = today if today is not None else _UNDATED
+    new_task = read_new_task(text, today=day, leaders=leaders, departments=departments)
+    if new_task is not None:
+        new_task = new_task if today is not None else replace(new_task, due=None)
+        return Reading("add", new_task=new_task, text=normal)
 
     refs = task_refs(core)
     numbers = tuple(ref.number for ref in refs)
@@ -495,6 +513,9 @@ def _understand(
 
     if _SNOOZE.search(core):
         return Reading("snooze", numbers, text=normal)
+    edited = _edit(text, today, leaders, departments, normal)
+    if edited is not None:
+        return edited
     if _EXTEND.search(cut):
         due, due_text = _due_from(cut, today) if today is not None else (None, "")
         if due_text:
@@ -516,6 +537,29 @@ def _understand(
     if _PROGRESS.search(cut) or (quantity is not None and (numbers or topic)):
         return Reading("progress", numbers, topic=topic, quantity=quantity, text=normal)
     return _list(core, leaders, departments, numbers=numbers)
+
+
+# Changes are read against a fixed day when no date is given, and their dates then dropped:
+# what a message is never depends on the date.
+_UNDATED = date(2001, 1, 1)
+
+
+def _edit(
+    text: str,
+    today: date | None,
+    leaders: Collection[str],
+    departments: Collection[str],
+    normal: str,
+) -> Reading | None:
+    """The clerk's change to one task (nlu.edits), when the message names the task."""
+    scan = scan_edits(text, today=today or _UNDATED, leaders=leaders, departments=departments)
+    if not scan.edits:
+        return None
+    topic = _topic(_OPENINGS.sub("", normalise(scan.topic)), []) if scan.topic else ""
+    if not scan.numbers and not topic:
+        return None  # 李麟负责的: a list, or a change with no task to make it to
+    edits = scan.edits if today is not None else tuple(replace(e, due=None) for e in scan.edits)
+    return Reading("edit", scan.numbers, topic=topic, edits=edits, text=normal)
 
 
 def _question(
