@@ -35,6 +35,8 @@ from handlers.common import (
     Services,
     on_error,
 )
+from handlers.keeping import cards
+from handlers.keeping import flow as keeping_flow
 from handlers.reports import flow, review, steps
 from ledger.digest import REMINDER_DATA
 from models.db import make_engine, upgrade
@@ -148,7 +150,10 @@ def _register(application: BotApplication, *, report_idle: timedelta) -> None:
     """Every chat feature's handlers; the order matters only for the catch-alls at the end."""
     application.add_handlers(
         [
-            # First: while someone is writing a report, their messages belong to it.
+            # First: while someone is changing the ledger or writing a report, their messages
+            # belong to it (a typed deadline such as 9月底前完成 would read as a report).
+            keeping_flow.keeping_conversation(report_idle),
+            CallbackQueryHandler(steps.stale_pressed, pattern=keeping_flow.STEP_DATA),
             flow.report_conversation(report_idle),
             review.decide_conversation(report_idle),
             CallbackQueryHandler(steps.stale_pressed, pattern=flow.STEP_DATA),
@@ -165,6 +170,9 @@ def _register(application: BotApplication, *, report_idle: timedelta) -> None:
             _command("search", todos.search_command),
             _command(["dept", "department"], todos.department_command),
             _command("leader", todos.leader_command),
+            _command("unassigned", cards.unassigned_command),
+            CallbackQueryHandler(cards.unassigned_page_pressed, pattern=cards.PAGE_DATA),
+            CallbackQueryHandler(cards.card_pressed, pattern=cards.CARD_DATA),
             CallbackQueryHandler(todos.page_pressed, pattern=todos.PAGE_DATA),
             CallbackQueryHandler(todos.task_pressed, pattern=todos.TASK_DATA),
             _command("plan", plans.plan_command),

@@ -265,7 +265,13 @@ def help_text(person: Person, _: Translate) -> str:
     ]
     if person.role in (Role.admin, Role.leader):
         lines.append(_("• 学会部的任务, 郑昌盛的任务 or /dept 学会部, /leader 郑昌盛"))
+        lines.append(_("• /unassigned: tasks without a leader, a lead or a deadline, to fill in"))
+    if person.role == Role.leader:
+        lines.append(_("• 第3项改由学会部牵头: move a task between the departments you oversee"))
     if person.role == Role.admin:
+        lines.append(_("• 第3项由李麟负责, 第3项牵头改为学会部, 第3项6月底前完成: change a task"))
+        lines.append(_("• 新增任务：内容，某部门牵头，某人负责，9月底前: add a task"))
+        lines.append(_("• 取消第3项，原因：…: cancel a task"))
         lines.append(_("• /invite NAME [department]: an invitation link for someone"))
         lines.append(_("• /nudge 12 or 一键催办 under a task: remind its leaders now"))
         lines.append(_("• /plan archive 3, /plan unarchive 3: archive plan [3] of /plan, or undo"))

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from ledger.names import strip_title
 from ledger.render import FIELD_NAMES, esc
 from models.edits import DEPARTMENT_FIELDS, Change, office_departments, office_leaders
+from nlu.edits import Edit
 from nlu.i18n import N_, Translate
 from nlu.names import normalise_department
 
@@ -138,9 +139,10 @@ class Unresolved:
 
     leaders: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     departments: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)  # fields said with nothing readable
 
     def __bool__(self) -> bool:
-        return bool(self.leaders or self.departments)
+        return bool(self.leaders or self.departments or self.empty)
 
     def say(self, _: Translate) -> str:
         lines = []
@@ -153,4 +155,43 @@ class Unresolved:
                 if closest:
                     line += " " + _("Did you mean {names}?").format(names=esc("、".join(closest)))
                 lines.append(line)
+        for name in self.empty:
+            lines.append(_("I can't read the new {field}.").format(field=field_name(name, _)))
         return "\n".join(lines)
+
+
+def changes_from(
+    session: Session, said: Sequence[Edit]
+) -> tuple[list[Change], list[list[str]], Unresolved]:
+    """The changes the words ask for, over ids, with each change's names as the ledger spells
+    them; what cannot be resolved is returned instead of being guessed."""
+    changes: list[Change] = []
+    names: list[list[str]] = []
+    unresolved = Unresolved()
+    for edit in said:
+        shown: tuple[str, ...] = ()
+        if edit.field == "leader" or edit.field in DEPARTMENT_FIELDS:
+            leader = edit.field == "leader"
+            found = (find_leaders if leader else find_departments)(session, edit.names)
+            (unresolved.leaders if leader else unresolved.departments).extend(found.unknown)
+            if not edit.names or (not found.ids and edit.mode != "remove" and not found.unknown):
+                unresolved.empty.append(edit.field)
+            change = Change(edit.field, edit.mode, found.ids)
+            shown = found.names
+        elif edit.field == "due":
+            if edit.due is None:
+                unresolved.empty.append("due")
+            change = Change("due", due=edit.due, due_text=edit.due_text)
+        elif edit.field == "target":
+            if edit.quantity is None:
+                unresolved.empty.append("target")
+                continue
+            change = Change("target", value=edit.quantity.value, unit=edit.quantity.unit)
+        elif edit.field in ("content", "measures") and not edit.text.strip():
+            unresolved.empty.append(edit.field)
+            continue
+        else:
+            change = Change(edit.field, text=edit.text)
+        changes.append(change)
+        names.append(list(shown))
+    return changes, names, unresolved

@@ -481,3 +481,19 @@ def office_leaders(session: Session, *, admins: bool = False) -> list[Person]:
 def office_departments(session: Session) -> list[Department]:
     """Every department, by name: the department picker."""
     return list(session.exec(select(Department).order_by(col(Department.name))))
+
+
+def plan_for_adding(session: Session, *, plans: Sequence[int] | None) -> Plan | None:
+    """The plan a new task goes to: of the plans the person's questions are about (the one they
+    chose, else the current ones; None: every plan), the newest that is not archived."""
+    query = select(Plan).where(col(Plan.archived_at).is_(None))
+    if plans is not None:
+        query = query.where(col(Plan.id).in_(plans))
+    return session.exec(
+        query.order_by(
+            col(Plan.year).is_(None),
+            col(Plan.year).desc(),
+            col(Plan.imported_at).desc(),
+            col(Plan.id).desc(),
+        )
+    ).first()

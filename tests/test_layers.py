@@ -62,7 +62,7 @@ def test_chat_features_share_only_through_common() -> None:
             for name in imported(path)
             if name.startswith("handlers")
             and name not in ("handlers", "handlers.common", "handlers.steps")
-            and not name.startswith("handlers.common.")
+            and not name.startswith(("handlers.common.", "handlers.steps."))
             and not (own is not None and (name == own or name.startswith(own + ".")))
         }
         assert path.stem in ("common", "steps") or not others, (
