@@ -56,7 +56,7 @@ from models.people import note_private_chat, task_history
 from models.queries import TaskView
 from models.reminders import latest_digest, snooze
 from models.reports import last_report as last_reports
-from models.reports import may_report, remember_alias
+from models.reports import may_report, remember_alias, task_parties
 from models.tables import TaskStatus
 from nlu.calendar import WorkCalendar, period_window, snoozed_until
 from nlu.i18n import N_, Translate
@@ -530,7 +530,10 @@ def _task_view(session: Session, asker: Asker, svc: Services, view: TaskView) ->
     _ = asker.translate
     assert view.task.id is not None
     history = task_history(session, task_id=view.task.id)
-    text = render.task_in_full(view, history, today=svc.today(), zone=svc.zone, _=_)
+    parties = task_parties(session, task_id=view.task.id)
+    text = render.task_in_full(
+        view, history, today=svc.today(), zone=svc.zone, _=_, parties=parties
+    )
     open_task = view.task.status not in (TaskStatus.done, TaskStatus.cancelled)
     buttons = []
     if open_task and may_report(session, person=asker.person, task_id=view.task.id):

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 from models.access import COUNT_CAP
 from models.queries import TaskView
-from models.tables import AuditEvent, Target, TaskStatus
+from models.reports import PartyStanding
+from models.tables import AuditEvent, PartStatus, Target, TaskStatus
 from nlu.calendar import period_window
 from nlu.i18n import N_, Translate
 
@@ -42,6 +43,7 @@ REPORT_ACTION_NAMES = {
     "task.progress": N_("progress reported"),
     "task.completion_submitted": N_("reported done, awaiting review"),
     "task.completed": N_("reported done"),
+    "task.part_done": N_("reported their part done"),  # detail: whose part
     "task.approved": N_("completion approved"),
     "task.returned": N_("completion returned"),
     "task.extension_requested": N_("extension asked"),
@@ -66,6 +68,12 @@ FIELD_NAMES = {
     "responsible": N_("responsible departments"),
     "targets": N_("targets"),
     "status": N_("status"),
+}
+# Where one party's own part of a shared task stands (models.tables.PartStatus).
+PART_NAMES: dict[str, str] = {
+    PartStatus.open: N_("not reported"),
+    PartStatus.reported: N_("reported"),
+    PartStatus.done: N_("part done"),
 }
 PERIOD_NAMES = {
     "today": N_("today"),
@@ -268,11 +276,14 @@ def task_in_full(
     today: date,
     zone: ZoneInfo,
     _: Translate,
+    parties: Sequence[PartyStanding] = (),
 ) -> str:
     """One task in full: content, measures, targets and progress, who, and its history. HTML.
 
     ``history`` is the task's audit trail, oldest first, each event with who acted (None for
-    the system); its times are shown in ``zone``.
+    the system); its times are shown in ``zone``. A task shared by more than one leader or
+    more than one department shows where each party's own part stands (``parties``, as
+    models.reports.task_parties gives them).
     """
     task = view.task
     lines = [f"<b>{esc(number_label(view, _))}</b> {esc(view.plan_title)}"]
@@ -302,12 +313,30 @@ def task_in_full(
     ):
         if names:
             lines.append(f"<b>{esc(title)}</b> {esc('、'.join(names))}")
+    if _shared(parties):
+        parties_title = _("Each party's part")
+        lines.extend(["", f"<b>{esc(parties_title)}</b>"])
+        lines.extend(_party_line(party, zone, _) for party in parties)
     history_title = _("History")
     lines.extend(["", f"<b>{esc(history_title)}</b>"])
     if not history:
         lines.append(_("No history yet."))
     lines.extend(_event(event, actor, zone, _) for event, actor in history)
     return "\n".join(lines)
+
+
+def _shared(parties: Sequence[PartyStanding]) -> bool:
+    """A task shared by more than one leader or more than one department."""
+    leaders = sum(party.kind == "leader" for party in parties)
+    return leaders > 1 or len(parties) - leaders > 1
+
+
+def _party_line(party: PartyStanding, zone: ZoneInfo, _: Translate) -> str:
+    """• 学会部 (lead) · reported 2025-05-26."""
+    name = _("{name} (lead)").format(name=party.name) if party.lead else party.name
+    status = _(PART_NAMES[party.status]) if party.status in PART_NAMES else party.status
+    when = f" {party.reported_at.astimezone(zone).date().isoformat()}" if party.reported_at else ""
+    return f"• {esc(name)} · {esc(status)}{when}"
 
 
 def _event(event: AuditEvent, actor: str | None, zone: ZoneInfo, _: Translate) -> str:
