@@ -26,7 +26,7 @@ from telegram.request import BaseRequest
 from bot.persistence import WRITE_THROUGH_GROUP, LedgerPersistence, write_through_handler
 from bot.reminders_command import reminder_policy
 from bot.settings import Settings
-from handlers import admin, onboarding, plans, preferences, reminders, todos
+from handlers import admin, imports, onboarding, plans, preferences, reminders, todos
 from handlers.common import (
     ADDRESSED_TO_ME,
     NUDGE_DATA,
@@ -125,7 +125,11 @@ def build_application(
         nudge=nudge_now,
         reminder_hours=settings.reminder_window,
     )
-    _register(application, report_idle=settings.report_idle)
+    _register(
+        application,
+        report_idle=settings.report_idle,
+        import_max_bytes=settings.import_max_mb * 1024 * 1024,
+    )
     _schedule(application, settings)
     return application
 
@@ -146,7 +150,9 @@ def _command(
     return CommandHandler(names, callback, filters=NEW_MESSAGES)
 
 
-def _register(application: BotApplication, *, report_idle: timedelta) -> None:
+def _register(
+    application: BotApplication, *, report_idle: timedelta, import_max_bytes: int
+) -> None:
     """Every chat feature's handlers; the order matters only for the catch-alls at the end."""
     application.add_handlers(
         [
@@ -182,6 +188,8 @@ def _register(application: BotApplication, *, report_idle: timedelta) -> None:
             _command("settings", preferences.settings_command),
             CallbackQueryHandler(preferences.settings_pressed, pattern=preferences.SETTINGS_DATA),
             CallbackQueryHandler(admin.nudge_pressed, pattern=NUDGE_DATA),
+            # A document outside a report (which took its attachments above): a task list.
+            *imports.import_handlers(max_bytes=import_max_bytes),
             MessageHandler(
                 NEW_MESSAGES & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_ME,
                 todos.text_message,

@@ -275,6 +275,9 @@ def help_text(person: Person, _: Translate) -> str:
         lines.append(_("• /invite NAME [department]: an invitation link for someone"))
         lines.append(_("• /nudge 12 or 一键催办 under a task: remind its leaders now"))
         lines.append(_("• /plan archive 3, /plan unarchive 3: archive plan [3] of /plan, or undo"))
+        lines.append(
+            _("• send me a task list (.docx, .xlsx, .csv, .txt): a preview, then the import")
+        )
     lines.append(_("• /lang: 中文 / English"))
     lines.append(_("In a group, mention me or use a command."))
     return "\n".join(lines)
