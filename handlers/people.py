@@ -412,7 +412,7 @@ async def oversee_command(update: Update, context: Context) -> None:
 def _oversight_text(each: Oversight, _: Translate) -> str:
     """郑昌盛: 学会部、组宣部 / from the tasks they lead: 普及部（中心）. HTML."""
     chosen = "、".join(map(esc, each.set)) or _("none set")
-    text = f"<b>{esc(each.name)}</b>: {chosen}"
+    text = _("{name}: {departments}").format(name=f"<b>{esc(each.name)}</b>", departments=chosen)
     if each.derived:
         derived = "、".join(map(esc, each.derived))
         text += "\n    " + _("from the tasks they lead: {departments}").format(departments=derived)
@@ -425,7 +425,8 @@ def _oversee(session: Session, asker: Asker, args: list[str], svc: Services) -> 
         return _(ONLY_THE_CLERK)
     if not args:
         everyone = oversight(session)
-        title = f"<b>{esc(_('Who oversees which department'))}</b>"
+        heading = _("Who oversees which department")
+        title = f"<b>{esc(heading)}</b>"
         if not everyone:
             return title + "\n" + _("There are no leaders in the ledger yet.")
         lines = [title, *(_oversight_text(each, _) for each in everyone), ""]
