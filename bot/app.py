@@ -19,6 +19,7 @@ from telegram.ext import (
     CommandHandler,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -26,7 +27,7 @@ from telegram.request import BaseRequest
 from bot.persistence import WRITE_THROUGH_GROUP, LedgerPersistence, write_through_handler
 from bot.reminders_command import reminder_policy
 from bot.settings import Settings
-from handlers import admin, imports, onboarding, plans, preferences, reminders, todos
+from handlers import admin, imports, onboarding, people, plans, preferences, reminders, todos
 from handlers.common import (
     ADDRESSED_TO_ME,
     NUDGE_DATA,
@@ -34,6 +35,7 @@ from handlers.common import (
     Context,
     Services,
     on_error,
+    turn_away_who_left,
 )
 from handlers.keeping import cards
 from handlers.keeping import flow as keeping_flow
@@ -140,6 +142,8 @@ def bot_api_urls(settings: Settings) -> tuple[str, str]:
     return f"{base}/bot", f"{base}/file/bot"
 
 
+WHO_LEFT_GROUP = -1  # runs before the handlers' group (0)
+
 # Answer what people send, not their later edits of it (an edited /todo is not a new question).
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 
@@ -153,7 +157,10 @@ def _command(
 def _register(
     application: BotApplication, *, report_idle: timedelta, import_max_bytes: int
 ) -> None:
-    """Every chat feature's handlers; the order matters only for the catch-alls at the end."""
+    """Every chat feature's handlers; the order matters only for the catch-alls at the end
+    (and /dept add|rename before /dept NAME)."""
+    # Before all: someone who has left is told so, and nothing else runs.
+    application.add_handler(TypeHandler(Update, turn_away_who_left), group=WHO_LEFT_GROUP)
     application.add_handlers(
         [
             # First: while someone is changing the ledger or writing a report, their messages
@@ -169,6 +176,17 @@ def _register(
             _command("lang", onboarding.language_command),
             CallbackQueryHandler(onboarding.language_pressed, pattern=onboarding.LANGUAGE_DATA),
             _command("invite", admin.invite_command),
+            _command("person", people.person_command),
+            _command("oversee", people.oversee_command),
+            _command("leave", people.leave_command),
+            _command("people", people.people_command),
+            CallbackQueryHandler(people.leave_pressed, pattern=people.LEAVE_DATA),
+            CallbackQueryHandler(people.people_page_pressed, pattern=people.PEOPLE_PAGE_DATA),
+            CommandHandler(
+                ["dept", "department"],
+                people.department_change_command,
+                filters=NEW_MESSAGES & people.DEPARTMENT_CHANGE,
+            ),
             _command("todo", todos.todo_command),
             _command("due", todos.due_command),
             _command("overdue", todos.overdue_command),

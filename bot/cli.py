@@ -462,7 +462,8 @@ async def _bot_username(settings: Settings) -> str:
 
 
 def cmd_invite(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
-    from handlers.admin import invite_link, invite_text
+    from handlers.admin import invite_text
+    from handlers.common import invite_link
     from models.people import create_invite, person_for_invite
 
     now = datetime.now(UTC)

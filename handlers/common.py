@@ -27,7 +27,7 @@ from telegram import (
 )
 from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes, filters
+from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
 from ledger.render import plan_name
 from models.access import person_by_telegram_id
@@ -90,6 +90,22 @@ def report_button(task_id: int, _: Translate) -> Button:
     return _(REPORT_BUTTON), f"rp:t:{task_id}"
 
 
+def invite_link(bot_username: str, code: str) -> str:
+    """The deep link that opens a private chat with the bot and sends /start CODE."""
+    return f"https://t.me/{bot_username}?start={code}"
+
+
+ROLE_NAMES: dict[str, str] = {
+    Role.admin: N_("office clerk (admin)"),
+    Role.leader: N_("leader"),
+    Role.staff: N_("staff"),
+}
+
+
+def role_name(role: str, _: Translate) -> str:
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+
+
 def services(context: Context) -> Services:
     found = context.bot_data[SERVICES_KEY]
     assert isinstance(found, Services)
@@ -125,13 +141,19 @@ class Asker:
         return self.person.role in (Role.admin, Role.leader)
 
 
-def identify(session: Session, update: Update, svc: Services) -> Asker | None:
-    """The bound person behind this update, or None for someone the bot does not know."""
+def _bound(session: Session, update: Update) -> Person | None:
+    """The person this update's sender is bound to, active or not."""
     sender = update.effective_user
     if sender is None or sender.is_bot:
         return None
-    person = person_by_telegram_id(session, telegram_user_id=sender.id)
-    if person is None:
+    return person_by_telegram_id(session, telegram_user_id=sender.id)
+
+
+def identify(session: Session, update: Update, svc: Services) -> Asker | None:
+    """The bound, active person behind this update, or None for someone the bot does not
+    know. Someone who has left never gets this far (``turn_away_who_left``)."""
+    person = _bound(session, update)
+    if person is None or not person.active:
         return None
     return Asker(
         person,
@@ -146,6 +168,31 @@ def scope(session: Session, person: Person, today: date) -> tuple[tuple[int, ...
     found = plan_scope(session, person=person, today=today)
     chosen = found.chosen
     return tuple(found.plans), plan_name(chosen.title, chosen.year) if chosen else None
+
+
+NO_LONGER_ACTIVE = N_(
+    "Your account is no longer active in the ledger. If this is a mistake, please tell the "
+    "office clerk."
+)
+
+
+async def turn_away_who_left(update: Update, context: Context) -> None:
+    """Runs before every handler: someone who has left (Person.active false) is told so,
+    where the bot would have answered them, and nothing else happens."""
+    svc = services(context)
+    with session_scope(svc.engine) as session:
+        person = _bound(session, update)
+        if person is None or person.active:
+            return
+        _ = translator(person.language or svc.default_language)
+    query = update.callback_query
+    if query is not None:
+        await query.answer(_(NO_LONGER_ACTIVE), show_alert=True)
+    elif update.message is not None and (
+        ADDRESSED_TO_ME.check_update(update) or filters.COMMAND.check_update(update)
+    ):
+        await reply(update, _(NO_LONGER_ACTIVE))
+    raise ApplicationHandlerStop
 
 
 def stranger_translator(update: Update, svc: Services) -> Translate:
@@ -278,6 +325,18 @@ def help_text(person: Person, _: Translate) -> str:
         lines.append(
             _("• send me a task list (.docx, .xlsx, .csv, .txt): a preview, then the import")
         )
+        lines.append(_("• /people: everyone, and invitation links for who has not joined"))
+        lines.append(
+            _(
+                "• /person add NAME [leader|staff|admin] [department], /person rename OLD NEW, "
+                "/person role NAME leader, /person dept NAME DEPARTMENT, /person activate NAME"
+            )
+        )
+        lines.append(_("• /dept add NAME, /dept rename OLD NEW: the departments"))
+        lines.append(
+            _("• /oversee LEADER DEPARTMENT …: the departments a leader oversees; /oversee: all")
+        )
+        lines.append(_("• /leave NAME [SUCCESSOR]: someone has left; their tasks go on"))
     lines.append(_("• /lang: 中文 / English"))
     lines.append(_("In a group, mention me or use a command."))
     return "\n".join(lines)

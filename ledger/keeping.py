@@ -24,17 +24,6 @@ from nlu.names import normalise_department
 SUGGEST_SCORE = 50  # rapidfuzz WRatio below which a name is no suggestion
 SUGGESTIONS = 3
 
-# What the preview and the history call each field that can be changed by hand.
-CHANGE_NAMES = {
-    "leader": N_("leaders"),
-    "lead": N_("lead departments"),
-    "responsible": N_("responsible departments"),
-    "due": N_("deadline"),
-    "content": N_("content"),
-    "measures": N_("measures"),
-    "target": N_("targets"),
-    "cancel": N_("cancelled"),
-}
 MODE_NAMES = {"add": N_("add {names}"), "remove": N_("remove {names}")}
 
 
@@ -98,7 +87,8 @@ def _closest(name: str, known: dict[str, int | None]) -> tuple[str, ...]:
 
 
 def field_name(name: str, _: Translate) -> str:
-    return _(CHANGE_NAMES.get(name) or FIELD_NAMES.get(name) or name)
+    """What the chat calls a field changed by hand (render.FIELD_NAMES)."""
+    return _(FIELD_NAMES.get(name, name))
 
 
 def change_line(change: Change, names: Sequence[str], _: Translate) -> str:

@@ -44,6 +44,12 @@ REPORT_ACTION_NAMES = {
     "task.completion_submitted": N_("reported done, awaiting review"),
     "task.completed": N_("reported done"),
     "task.part_done": N_("reported their part done"),  # detail: whose part
+    # Kept by hand (models.edits, models.people): the detail says what changed.
+    "task.changed": N_("changed"),  # detail: a "field: before -> after" line per field
+    "task.added": N_("added in chat"),
+    "task.withdrawn": N_("cancelled"),  # detail: the reason
+    "task.handed_over": N_("handed over"),  # detail: 王五 → 李麟
+    "task.leader_left": N_("its leader left"),  # detail: who
     "task.approved": N_("completion approved"),
     "task.returned": N_("completion returned"),
     "task.extension_requested": N_("extension asked"),
@@ -64,9 +70,12 @@ FIELD_NAMES = {
     "recurrence": N_("recurrence"),
     "start": N_("start"),
     "leaders": N_("leaders"),
+    "leader": N_("leaders"),
     "lead_departments": N_("lead departments"),
+    "lead": N_("lead departments"),
     "responsible": N_("responsible departments"),
     "targets": N_("targets"),
+    "target": N_("targets"),
     "status": N_("status"),
 }
 # Where one party's own part of a shared task stands (models.tables.PartStatus).
@@ -344,6 +353,8 @@ def _event(event: AuditEvent, actor: str | None, zone: ZoneInfo, _: Translate) -
     when = event.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     who = f" · {esc(actor)}" if actor else ""
     detail = event.detail
+    if event.action == "task.changed":  # field: before -> after, a line each
+        detail = "; ".join(_changed_field(line, _) for line in detail.splitlines())
     if event.action in REPORT_ACTION_NAMES:
         what = _(REPORT_ACTION_NAMES[event.action])
         text = f" · {esc(detail[:200])}" if detail else ""
@@ -353,3 +364,9 @@ def _event(event: AuditEvent, actor: str | None, zone: ZoneInfo, _: Translate) -
     else:
         what, text = event.action, f" · {esc(detail[:200])}" if detail else ""
     return f"• {when}{who} · {esc(what)}{text}"
+
+
+def _changed_field(line: str, _: Translate) -> str:
+    """完成时限：2025-12-31 → 2025-06-30 from the history's "due: 2025-12-31 -> 2025-06-30"."""
+    key, _sep, change = line.partition(": ")
+    return f"{_(FIELD_NAMES.get(key, key))}: {change.replace(' -> ', ' → ')}"

@@ -27,6 +27,7 @@ from models.tables import (
     Department,
     DepartmentOversight,
     DepartmentRole,
+    OfficeSetting,
     Person,
     Plan,
     Role,
@@ -42,6 +43,10 @@ COUNT_CAP = 500  # lists say "500+" rather than count further
 _MAX_TERMS = 8  # a search with more words than this is no better and costs a longer query
 
 Page = tuple[list[TaskView], int]
+
+# OfficeSetting key whose value changes whenever a name the chat reads may have: a person or a
+# department renamed, a role changed, someone leaving (models.departments.names_changed).
+NAMES_CHANGED = "names_changed"
 
 
 def person_by_telegram_id(session: Session, *, telegram_user_id: int) -> Person | None:
@@ -436,10 +441,12 @@ def tasks_of_leader(
 
 
 def known_names(session: Session) -> tuple[list[str], list[str]]:
-    """(leader names, department names) the ledger knows, for ``read_intent``."""
+    """(leader names, department names) the ledger knows, for ``read_intent``; people who
+    have left are not among them."""
     leaders = session.exec(
         select(Person.name).where(
-            or_(col(Person.role) == Role.leader, col(Person.id).in_(select(TaskLeader.person_id)))
+            col(Person.active).is_(True),
+            or_(col(Person.role) == Role.leader, col(Person.id).in_(select(TaskLeader.person_id))),
         )
     ).all()
     departments = session.exec(select(Department.name)).all()
@@ -486,8 +493,9 @@ def in_plans(session: Session, *, ids: Sequence[int], plans: Sequence[int]) -> s
 
 def ledger_version(session: Session) -> tuple[object, ...]:
     """What changes whenever the tasks, people or departments do, in one cheap statement:
-    counts, the newest change and the plans' document hashes. Caches of names and task text
-    key on it (with the database), so they never outlive what they were built from."""
+    counts, the newest change, the plans' document hashes and the mark a rename leaves
+    (NAMES_CHANGED). Caches of names and task text key on it (with the database), so they
+    never outlive what they were built from."""
     parts = [
         select(func.count()).select_from(Task),
         select(func.max(Task.updated_at)),
@@ -498,6 +506,7 @@ def ledger_version(session: Session) -> tuple[object, ...]:
         select(func.count()).select_from(Plan),
         select(func.max(Plan.updated_at)),
         select(func.max(Plan.source_hash)),
+        select(OfficeSetting.value).where(OfficeSetting.key == NAMES_CHANGED),
     ]
     row = session.execute(
         sa_select(*(part.scalar_subquery() for part in parts))  # type: ignore[attr-defined]

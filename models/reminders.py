@@ -247,11 +247,15 @@ def _still_chased() -> ColumnElement[bool]:
 
 
 def recipients(session: Session, *, ids: Iterable[int]) -> dict[int, Recipient]:
+    """These people, as reminders, nudges and digests see them; those who left are not
+    among them, so nothing is ever sent to them."""
     wanted = sorted(set(ids))
     found: dict[int, Recipient] = {}
     for start in range(0, len(wanted), 5000):
         for person in session.exec(
-            select(Person).where(col(Person.id).in_(wanted[start : start + 5000]))
+            select(Person).where(
+                col(Person.id).in_(wanted[start : start + 5000]), col(Person.active).is_(True)
+            )
         ):
             assert person.id is not None
             found[person.id] = Recipient(
