@@ -96,7 +96,8 @@ def change_line(change: Change, names: Sequence[str], _: Translate) -> str:
     what = field_name(change.field, _)
     if change.field == "cancel":
         reason = change.text or _("no reason given")
-        return f"• {esc(_('Cancel the task'))} · {esc(_('reason'))}: {esc(reason)}"
+        cancel = _("Cancel the task · reason: {reason}").format(reason=reason)
+        return f"• {esc(cancel)}"
     if change.field in ("leader", *DEPARTMENT_FIELDS):
         joined = "、".join(names) or "-"
         if change.mode in MODE_NAMES:
@@ -117,7 +118,8 @@ def done_lines(lines: Sequence[tuple[str, str, str]], _: Translate) -> list[str]
     said = []
     for name, before, after in lines:
         if name == "cancel":
-            said.append(f"• {esc(_('The task is cancelled.'))}")
+            cancelled = _("The task is cancelled.")
+            said.append(f"• {esc(cancelled)}")
         else:
             said.append(f"• {esc(field_name(name, _))}: {esc(before)} → {esc(after)}")
     return said

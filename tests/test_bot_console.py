@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -153,3 +154,49 @@ async def test_import_sends_a_file_from_this_computer_and_its_preview_imports_it
         plan = plan_titled(session, title="市科协2026年重点工作任务", year=2026)
         clerk = person_named(session, name="周婷")
         assert plan is not None and clerk is not None and clerk.plan_id == plan.id
+
+
+async def test_the_clerk_keeps_an_imported_plan_in_chat_and_next_years_imports_beside_it(
+    ledger: str,
+) -> None:
+    """The acceptance of keeping the ledger in chat, typed as a new user would."""
+    with session_scope(make_engine(ledger)) as session:
+        add_demo_people(session, now=NOW)
+    out = await converse(
+        ledger,
+        f"/import {EXAMPLES / '002_46b6a2ef67550557.txt'}",
+        "/press 1",
+        "/unassigned",
+        "第1项由李麟负责，普及部（中心）牵头，6月底前完成",
+        "/press 1",
+        "第2项由陈汉平负责，学会部牵头，7月底前完成",
+        "/press 1",
+        "第3项由郑昌盛负责，办公室牵头，2025年6月10日前完成",
+        "/press 1",
+        "新增任务：组织全市科普讲解大赛，普及部牵头，李麟负责，9月底前",
+        "/press 1",
+        "/as 李麟",
+        "我的待办",
+        "/tick 2025-06-19",
+        "/as 周婷",
+        f"/import {EXAMPLES / '2026_重点工作任务示例.txt'}",
+        "/press 1",
+        "/plan",
+        "第1项",
+        "/plan current",
+        "第1项",
+        as_name="周婷",
+    )
+    said = re.split(r"(?m)^(?:周婷|李麟)> ", out)[1:]
+    unassigned = said[2]
+    assert "Tasks left open: 15" in unassigned
+    assert "leaders → 李麟" in said[3] and "deadline → 2025-06-30" in said[3]
+    assert "Add task 16" in said[9] and "Added No. 16" in said[10]
+    todo = said[12]
+    assert "No. 1 强化政治意识" in todo and "No. 16 组织全市科普讲解大赛" in todo
+    tick = said[13]
+    assert "Reminders for 2025-06-19" in tick and "No. 1 强化政治意识" in tick
+    plans = said[17]
+    assert "市科协2026年重点工作任务" in plans and "2025年省科协科技社团党建工作要点" in plans
+    assert "市科协2026年重点工作任务" in said[18]  # the clerk is on the plan she imported
+    assert "黄石市科协2025年重点工作任务分解清单" in said[20] or "2025年省科协" in said[20]

@@ -27,6 +27,7 @@ from nlu import edits
 from nlu.i18n import N_, Translate, translator
 
 ONLY_CLERK_ADDS = N_("Only the office clerk adds tasks. Nothing was added.")
+ADDED_FOR_YOU = N_("{name} added a task you lead: {task}")
 
 
 def read_new(session: Session, text: str, today: date) -> edits.NewTask | None:
@@ -136,7 +137,7 @@ def add_confirmed(session: Session, asker: Asker, svc: Services, draft: KeepDraf
         if person is None or person.id == asker.id or not person.telegram_chat_id:
             continue
         told = translator(person.language or svc.default_language)
-        text = told("{name} added a task you lead: {task}").format(
+        text = told(ADDED_FOR_YOU).format(
             name=esc(asker.person.name), task=task_title(session, task.id, told)
         )
         outbox.append(Out(person.telegram_chat_id, text))

@@ -50,7 +50,7 @@ PICKER_SIZE = 12  # names per picker page, two to a row
 LEADER_BUTTON, LEAD_BUTTON, DUE_BUTTON = N_("Leader"), N_("Lead department"), N_("Deadline")
 BACK_BUTTON = N_("« Back")
 MISSING_NAMES = {
-    "leader": N_("leader"),
+    "leader": N_("responsible leader"),
     "lead": N_("lead department"),
     "due": N_("deadline"),
 }
@@ -92,9 +92,11 @@ def unassigned_page(session: Session, asker: Asker, svc: Services, page: int) ->
     views, total = unassigned_tasks(
         session, person=asker.person, limit=PAGE_SIZE, offset=page * PAGE_SIZE, plans=asker.plans
     )
-    heading = _("{title}: {count}").format(title=f"<b>{esc(_('Tasks left open'))}</b>", count=total)
+    title = _("Tasks left open")
+    heading = _("{title}: {count}").format(title=f"<b>{esc(title)}</b>", count=total)
     if not views:
-        return Reply(f"{heading}\n{esc(_('Every task has a leader, a lead and a deadline.'))}")
+        complete = _("Every task has a leader, a lead and a deadline.")
+        return Reply(f"{heading}\n{esc(complete)}")
     lines = [heading, esc(_("Press a task to fill in what it lacks."))]
     buttons: list[list[Button]] = []
     row: list[Button] = []
