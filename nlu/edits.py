@@ -232,8 +232,8 @@ _NOT_DEPARTMENTS = frozenset(
     ["全部", "内部", "外部", "局部", "干部", "本部", "一部", "部门", "单位", "部室", "学会", "大会"]
 )
 # Nor a department's name these words of changing one.
-_NOT_IN_DEPARTMENTS = re.compile(r"改为|改成|换成|换为|调整|负责|牵头|配合|增加|去掉|删除|交给|^由")
-_NAME_LEAD_IN = re.compile(r"^(?:的|由|让|请|把|将|给|是|为|和|交给|改由|交由)+")
+_NOT_IN_DEPARTMENTS = re.compile(r"改为|改成|换成|换为|调整|负责|牵头|配合|增加|去掉|删除|交给|由")
+_NAME_LEAD_IN = re.compile(r"^(?:就|的|由|让|请|把|将|给|是|为|和|交给|改由|交由)+")
 _NAME_TAIL = re.compile(r"(?:同志|来|去|也|一起|共同|的)+$")
 _LIST_SEPARATORS = "、/,，"
 _AND = "和及与跟"
@@ -558,7 +558,7 @@ _NOT_CANCEL = re.compile(r"提醒|催")
 _GLUE_WORDS = (
     r"的|了|吧|啊|呀|哈|啦|哦|嗯|一下|即可|就行|就好|就可以了?|好了|把|将|请|麻烦你?|帮我|帮忙|劳驾"
     r"|能不能|能否|可不可以|可否|(?:可以吗|行吗|好吗|好不好|行不行)\??|可以|要在|须在|需在|必须于|必须在|必须"
-    r"|务必在|务必于|务必|确保|应在|应于|应当|要|需要|在|于|也|再|都|并|同时|另外|然后|还有|此外"
+    r"|务必在|务必于|务必|确保|应在|应于|应当|要|需要|在|于|也|再|都|就|并|同时|另外|然后|还有|此外"
     r"|这项工作|这个任务|这项|该项|此项|本项|那项|这个|那个|这条|那条|这件|那件|项|任务|工作|事项"
     r"|台账(?:里|中|上)?|的话|一并|现在|从现在起|即日起|谢谢|辛苦了?|麻烦了|好的|就这样"
     r"|(?:请)?(?:更新|修改|调整|改)(?:一下)?(?:台账)?|请知悉|ok|[\s:、()\"'“”‘’!.。]"
@@ -917,13 +917,15 @@ def scan_edits(
         edits.extend(lone)
     if cancelled:
         edits = [replace(edit, text=reason) if edit.field == "cancel" else edit for edit in edits]
-    numbers = tuple(
-        dict.fromkeys(
-            number
-            for number, at in prepared.refs
-            if not any(low < at <= high for low, high in consumed)  # (a cue, its words]
-        )
-    )
+    outside = [
+        (number, at)
+        for number, at in prepared.refs
+        if not any(low < at <= high for low, high in consumed)  # (a cue, its words]
+    ]
+    places = {next((i for i, (_, stop) in enumerate(spans) if at <= stop), -1) for _, at in outside}
+    if len(places) > 1:
+        return EditScan()  # 第3项由李麟负责，第4项由陈汉平负责: a change each, not one for both
+    numbers = tuple(dict.fromkeys(number for number, _ in outside))
     return EditScan(_merged(edits), numbers, re.sub(r"^(?:把|将)|的$", "", topic.strip()))
 
 
@@ -941,7 +943,7 @@ def read_edits(
 # --- a new task ------------------------------------------------------------------------------
 
 _NEW_TASK = re.compile(
-    r"^(?:请|麻烦你?|帮我|帮忙|劳驾)?\s*(?:在)?(?:台账|清单)?(?:里|中|上)?\s*(?:再)?"
+    r"^(?:请|麻烦你?|帮我|帮忙|劳驾|给我)*\s*(?:在)?(?:台账|清单)?(?:里|中|上)?\s*(?:再)?"
     r"(?:(?:新增|增加|添加|新建|增补|补充|加|补)(?:一个|一项|一条|一件|个|项|条)?(?:新的?)?(?:重点)?"
     r"(?:工作任务|任务|工作|事项)|(?:新增|增加|添加|增补|补充|加|补)(?:一个|一项|一条|一件)|新任务"
     r"|(?P<bare>新增))"
