@@ -580,12 +580,17 @@ def _glue(text: str) -> bool:
 # --- reading a clause ------------------------------------------------------------------------
 
 
+# Beyond these lengths words are not a change's or a date's (and reading them would cost time
+# a long message should not take): a clause that long is a report, or a new task's words.
+LONGEST_CLAUSE = 80
+LONGEST_DATE = 24
+
+
 @dataclass(frozen=True)
 class _Found:
     start: int  # in the clause
     end: int
     edits: tuple[Edit, ...]
-    lone: bool = False  # a date alone: a change only beside another
 
 
 def _edits_for(
@@ -672,7 +677,7 @@ def _by_due_before(clause: str, pos: int, today: date) -> _Found | None:
     """6月底前完成: the longest words before 前完成 that read as a deadline."""
     for match in _DUE_BY.finditer(clause, pos):
         head = clause[pos : match.start()]
-        for start in range(len(head)):
+        for start in range(max(0, len(head) - LONGEST_DATE), len(head)):
             read = _deadline(head[start:] + "前", today)
             if read is None:
                 continue
@@ -714,13 +719,15 @@ def _next_change(
 class _Clause:
     edits: tuple[Edit, ...]
     before: str  # words before the first change in the clause
-    lone: bool = False
+    lone: bool = False  # a date alone: a change only beside another
 
 
 def _read_clause(
     clause: str, known: _Known, today: date, cut_at: frozenset[int], dates: bool
 ) -> _Clause | None:
     """The changes in one clause, each followed only by glue; None when it says anything else."""
+    if len(clause) > LONGEST_CLAUSE:
+        return None
     edits: list[Edit] = []
     before = ""
     pos = 0
@@ -843,13 +850,13 @@ def scan_edits(
     prepared = _prepare(text)
     known = _known(leaders, departments)
     work = prepared.work
-    dates = not _ASKS_LATER.search(work)
     consumed: list[tuple[int, int]] = []
     tail = _text_tail(prepared)
     end = len(work)
     if tail is not None:
         end = tail[0]
         consumed.append((end, len(work)))
+    dates = not _ASKS_LATER.search(work, 0, end)
     reason_cue = _REASON.search(work, 0, end)
     reason = ""
     if reason_cue is not None:
@@ -898,18 +905,17 @@ def scan_edits(
                 cancelled = True
                 if pending_reason is not None and not reason:
                     reason = _reason(prepared, *pending_reason)
-                    consumed.append((pending_reason[0] - 1, pending_reason[1]))
                 continue
             return EditScan()
-        if _BECAUSE.match(clause.strip()) and pending_reason is None and not edits:
+        if _BECAUSE.match(clause.strip()) and pending_reason is None:
+            # 因机构调整，…: a cancel's reason; beside other changes, said and not kept.
             pending_reason = (start, stop)
+            consumed.append((start - 1, stop))
             continue
         first = not edits and not topic and index == 0 and not _NOT_A_TOPIC.search(clause)
         if first and (_TASK_WORDS.search(clause[-2:]) or prepared.refs):
             topic = clause.strip()  # 大篷车那项，…: the task, named before its changes
             continue
-        return EditScan()
-    if pending_reason is not None and not cancelled:
         return EditScan()
     if tail is not None:
         edits.append(tail[1])

@@ -3,6 +3,7 @@ the changes read in full, and the look-alikes pin that nothing is read."""
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Any
 
@@ -272,6 +273,8 @@ def test_a_cancel_is_read_with_its_reason(text: str, expected: list[Any]) -> Non
             [leader("王五", "赵六", mode="add")],
         ),
         ("第3项交给李麟吧，谢谢", [leader("李麟")]),
+        ("因工作调整，第3项改由李麟负责", [leader("李麟")]),
+        ("第3项改由李麟负责，因为王五调走了", [leader("李麟")]),
     ],
 )
 def test_several_changes_in_one_message_are_each_read(text: str, expected: list[Any]) -> None:
@@ -308,6 +311,7 @@ def test_several_changes_in_one_message_are_each_read(text: str, expected: list[
         "第3项预计6月底前完成",
         "第3项的会议取消了，改到下周",
         "第3项培训班取消了一期",
+        "因为下雨，第3项的活动取消了",
         "第3项已经交给李麟负责了",
         "第3项学会部牵头，已经开了两次会",
         # a change each for two tasks: one list of changes cannot say which is whose
@@ -334,6 +338,8 @@ def test_a_changes_text_keeps_the_task_numbers_it_mentions_out_of_the_tasks_name
     assert [_plain(edit) for edit in scan.edits] == [cancel("学会党建工作已并入第5项")]
     scan = scan_edits("第9项内容改为：与第10项合并开展", today=TODAY)
     assert scan.numbers == ("9",)
+    scan = scan_edits("因为第5项已经包含，第4项由李麟负责", today=TODAY)
+    assert (scan.numbers, [_plain(edit) for edit in scan.edits]) == (("4",), [leader("李麟")])
 
 
 def test_the_words_before_a_change_name_the_task() -> None:
@@ -467,3 +473,22 @@ def test_what_a_message_is_does_not_depend_on_the_date() -> None:
 )
 def test_requests_questions_and_reports_keep_their_kind(text: str, kind: str) -> None:
     assert understand(text, today=TODAY, leaders=LEADERS, departments=DEPARTMENTS).kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第3项由" + "李" * 4000 + "负责",
+        "第3项" + "大篷车" * 1300 + "6月底前完成",
+        "第3项" + "李麟负责，" * 800,
+        "新增任务：" + "组织培训，" * 800,
+    ],
+)
+def test_a_message_as_long_as_telegram_allows_is_read_in_good_time(text: str) -> None:
+    start = time.perf_counter()
+    understand(text, today=TODAY, leaders=LEADERS, departments=DEPARTMENTS)
+    assert time.perf_counter() - start < 2.0
+
+
+def test_a_clause_too_long_for_a_change_is_not_read_as_one() -> None:
+    assert read_edits("第3项由" + "李" * 100 + "负责", today=TODAY) == ()

@@ -197,6 +197,7 @@ def test_the_json_carries_a_change_or_a_new_task_only_for_those_intents(
             "names": [],
             "text": "",
             "due": None,
+            "due_text": "",
             "quantity": {"value": 45.0, "unit": "场"},
         },
         {
@@ -205,6 +206,7 @@ def test_the_json_carries_a_change_or_a_new_task_only_for_those_intents(
             "names": [],
             "text": "",
             "due": "2025-11-30",
+            "due_text": "11月底",
             "quantity": None,
         },
     ]
