@@ -151,6 +151,9 @@ def test_the_departments_that_lead_are_read_as_lead(text: str, expected: list[An
         ("第5项办公室不再配合", [shared("办公室", mode="remove")]),
         ("第5项配合单位去掉学会部", [shared("学会部", mode="remove")]),
         ("第5项去掉组宣部", [shared("组宣部", mode="remove")]),
+        ("第5项去掉配合单位组宣部", [shared("组宣部", mode="remove")]),
+        ("第5项配合部门不要学会部了", [shared("学会部", mode="remove")]),
+        ("第5项增加配合单位办公室", [shared("办公室", mode="add")]),
         ("把办公室从第5项的配合单位中删除", [shared("办公室", mode="remove")]),
     ],
 )
@@ -248,6 +251,8 @@ def test_a_target_is_read_with_its_amount(text: str, expected: list[Any]) -> Non
         ("因机构调整，撤销第6项", [cancel("机构调整")]),
         ("第6项撤掉吧，上面不让搞了", [cancel("上面不让搞了")]),
         ("大篷车那项任务取消", [cancel()]),
+        ("第6项停止执行", [cancel()]),
+        ("第6项取消，不做了", [cancel()]),
     ],
 )
 def test_a_cancel_is_read_with_its_reason(text: str, expected: list[Any]) -> None:
@@ -311,6 +316,7 @@ def test_several_changes_in_one_message_are_each_read(text: str, expected: list[
         "第3项预计6月底前完成",
         "第3项的会议取消了，改到下周",
         "第3项培训班取消了一期",
+        "座谈会时间定在6月10日",
         "因为下雨，第3项的活动取消了",
         "第3项已经交给李麟负责了",
         "第3项学会部牵头，已经开了两次会",
