@@ -227,7 +227,9 @@ def _plan_once(engine: Engine) -> float:
         calendar = WorkCalendar(calendar_days(session))
         gc.collect()
         start = time.perf_counter()
-        digests = due_digests(session, today=TODAY, calendar=calendar, policy=DEFAULT_POLICY)
+        digests = due_digests(
+            session, today=TODAY, calendar=calendar, policy=DEFAULT_POLICY, zone=ZONE
+        )
         elapsed = time.perf_counter() - start
     assert len(digests) == DIGESTS and sum(map(len, digests.values())) == DUE, len(digests)
     return elapsed

@@ -19,6 +19,7 @@ from telegram.ext import (
     CommandHandler,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -26,7 +27,7 @@ from telegram.request import BaseRequest
 from bot.persistence import WRITE_THROUGH_GROUP, LedgerPersistence, write_through_handler
 from bot.reminders_command import reminder_policy
 from bot.settings import Settings
-from handlers import admin, onboarding, preferences, reminders, todos
+from handlers import admin, imports, onboarding, people, plans, preferences, reminders, todos
 from handlers.common import (
     ADDRESSED_TO_ME,
     NUDGE_DATA,
@@ -34,7 +35,10 @@ from handlers.common import (
     Context,
     Services,
     on_error,
+    turn_away_who_left,
 )
+from handlers.keeping import cards
+from handlers.keeping import flow as keeping_flow
 from handlers.reports import flow, review, steps
 from ledger.digest import REMINDER_DATA
 from models.db import make_engine, upgrade
@@ -61,6 +65,7 @@ COMMANDS = (
     ("task", N_("one task in full, e.g. /task 12")),
     ("search", N_("find tasks by topic, e.g. /search 大篷车")),
     ("report", N_("report progress, completion or an extension")),
+    ("plan", N_("the plans by year, and which one you are on")),
     ("cancel", N_("stop the report being written")),
     ("settings", N_("when reminders come, a pause while away")),
     ("lang", N_("language / 语言")),
@@ -122,7 +127,11 @@ def build_application(
         nudge=nudge_now,
         reminder_hours=settings.reminder_window,
     )
-    _register(application, report_idle=settings.report_idle)
+    _register(
+        application,
+        report_idle=settings.report_idle,
+        import_max_bytes=settings.import_max_mb * 1024 * 1024,
+    )
     _schedule(application, settings)
     return application
 
@@ -132,6 +141,8 @@ def bot_api_urls(settings: Settings) -> tuple[str, str]:
     base = (settings.telegram_base_url or "https://api.telegram.org").rstrip("/")
     return f"{base}/bot", f"{base}/file/bot"
 
+
+WHO_LEFT_GROUP = -1  # runs before the handlers' group (0)
 
 # Answer what people send, not their later edits of it (an edited /todo is not a new question).
 NEW_MESSAGES = filters.UpdateType.MESSAGE
@@ -143,11 +154,19 @@ def _command(
     return CommandHandler(names, callback, filters=NEW_MESSAGES)
 
 
-def _register(application: BotApplication, *, report_idle: timedelta) -> None:
-    """Every chat feature's handlers; the order matters only for the catch-alls at the end."""
+def _register(
+    application: BotApplication, *, report_idle: timedelta, import_max_bytes: int
+) -> None:
+    """Every chat feature's handlers; the order matters only for the catch-alls at the end
+    (and /dept add|rename before /dept NAME)."""
+    # Before all: someone who has left is told so, and nothing else runs.
+    application.add_handler(TypeHandler(Update, turn_away_who_left), group=WHO_LEFT_GROUP)
     application.add_handlers(
         [
-            # First: while someone is writing a report, their messages belong to it.
+            # First: while someone is changing the ledger or writing a report, their messages
+            # belong to it (a typed deadline such as 9月底前完成 would read as a report).
+            keeping_flow.keeping_conversation(report_idle),
+            CallbackQueryHandler(steps.stale_pressed, pattern=keeping_flow.STEP_DATA),
             flow.report_conversation(report_idle),
             review.decide_conversation(report_idle),
             CallbackQueryHandler(steps.stale_pressed, pattern=flow.STEP_DATA),
@@ -157,6 +176,17 @@ def _register(application: BotApplication, *, report_idle: timedelta) -> None:
             _command("lang", onboarding.language_command),
             CallbackQueryHandler(onboarding.language_pressed, pattern=onboarding.LANGUAGE_DATA),
             _command("invite", admin.invite_command),
+            _command("person", people.person_command),
+            _command("oversee", people.oversee_command),
+            _command("leave", people.leave_command),
+            _command("people", people.people_command),
+            CallbackQueryHandler(people.leave_pressed, pattern=people.LEAVE_DATA),
+            CallbackQueryHandler(people.people_page_pressed, pattern=people.PEOPLE_PAGE_DATA),
+            CommandHandler(
+                ["dept", "department"],
+                people.department_change_command,
+                filters=NEW_MESSAGES & people.DEPARTMENT_CHANGE,
+            ),
             _command("todo", todos.todo_command),
             _command("due", todos.due_command),
             _command("overdue", todos.overdue_command),
@@ -164,13 +194,20 @@ def _register(application: BotApplication, *, report_idle: timedelta) -> None:
             _command("search", todos.search_command),
             _command(["dept", "department"], todos.department_command),
             _command("leader", todos.leader_command),
+            _command("unassigned", cards.unassigned_command),
+            CallbackQueryHandler(cards.unassigned_page_pressed, pattern=cards.PAGE_DATA),
+            CallbackQueryHandler(cards.card_pressed, pattern=cards.CARD_DATA),
             CallbackQueryHandler(todos.page_pressed, pattern=todos.PAGE_DATA),
             CallbackQueryHandler(todos.task_pressed, pattern=todos.TASK_DATA),
+            _command("plan", plans.plan_command),
+            CallbackQueryHandler(plans.plan_pressed, pattern=plans.PLAN_DATA),
             CallbackQueryHandler(reminders.reminder_pressed, pattern=REMINDER_DATA),
             _command("nudge", admin.nudge_command),
             _command("settings", preferences.settings_command),
             CallbackQueryHandler(preferences.settings_pressed, pattern=preferences.SETTINGS_DATA),
             CallbackQueryHandler(admin.nudge_pressed, pattern=NUDGE_DATA),
+            # A document outside a report (which took its attachments above): a task list.
+            *imports.import_handlers(max_bytes=import_max_bytes),
             MessageHandler(
                 NEW_MESSAGES & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_ME,
                 todos.text_message,

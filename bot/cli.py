@@ -23,12 +23,15 @@ from ledger.draft import LedgerError
 from ledger.render import FIELD_NAMES
 from models.calendar_days import stored_calendar_days
 from models.db import current_revision, ledger_engine, make_engine, session_scope, upgrade
+from models.plans import plan_by_id, plans_of_year
 from models.queries import TaskView, list_tasks
 from nlu.calendar import WorkCalendar
 from nlu.deadline import parse_deadline
-from nlu.i18n import Translate, translator
+from nlu.i18n import N_, Translate, translator
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from ledger.importing import ImportResult
 
 DEMO_DOCUMENT = PROJECT_ROOT / "examples" / "004_e60f2dc0b4861f44.txt"
@@ -110,6 +113,12 @@ def build_parser(_: Translate) -> argparse.ArgumentParser:
     tasks.add_argument("--department", help=_("only tasks of this department"))
     tasks.add_argument(
         "--due-before", type=_date, metavar="DATE", help=_("only tasks due on or before DATE")
+    )
+    tasks.add_argument(
+        "--plan",
+        type=int,
+        metavar="ID|YEAR",
+        help=_("only tasks of this plan: a year's plans, or the plan with this id"),
     )
     tasks.add_argument("--json", action="store_true", help=_("print JSON"))
     return parser
@@ -283,10 +292,25 @@ def _short(text: str, width: int = 36) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _plans_named(session: Session, number: int) -> list[int]:
+    """--plan N: the plans of year N if there are any, else the plan whose id is N."""
+    found = plans_of_year(session, year=number)
+    if not found and plan_by_id(session, plan_id=number) is not None:
+        found = [number]
+    if not found:
+        raise LedgerError(N_("no plan has the year or the id {plan}"), plan=number)
+    return found
+
+
 def cmd_tasks(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
     with ledger_engine(settings.database_url) as engine, session_scope(engine) as session:
+        plans = _plans_named(session, args.plan) if args.plan is not None else None
         views = list_tasks(
-            session, leader=args.leader, department=args.department, due_before=args.due_before
+            session,
+            leader=args.leader,
+            department=args.department,
+            due_before=args.due_before,
+            plans=plans,
         )
     if args.json:
         _print_json([task_json(view) for view in views], out)
@@ -438,7 +462,8 @@ async def _bot_username(settings: Settings) -> str:
 
 
 def cmd_invite(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
-    from handlers.admin import invite_link, invite_text
+    from handlers.admin import invite_text
+    from handlers.common import invite_link
     from models.people import create_invite, person_for_invite
 
     now = datetime.now(UTC)

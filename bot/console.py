@@ -2,7 +2,8 @@
 
 Each typed line is a message from one person (a fake Telegram account bound to them in the
 console's database, if they have none); the bot's messages print with their buttons numbered,
-and `/press N` presses one. The console is the clerk's sandbox: what works here ships.
+and `/press N` presses one; `/import FILE` sends a file from this computer as a document (the
+clerk's task list). The console is the clerk's sandbox: what works here ships.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import warnings
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -36,6 +38,7 @@ from scheduler.weekly import WEEKLY_AT
 PRESS = "/press"
 TICK = "/tick"
 AS = "/as"
+IMPORT = "/import"
 QUIT = ("/quit", "/exit")
 SWEEP_TIME = time(9, 0)  # /tick with a day only: the start of office hours
 
@@ -77,6 +80,9 @@ class Console:
         if line.split()[0] == AS:
             self._become(" ".join(line.split()[1:]))
             return
+        if line.split()[0] == IMPORT:
+            await self._send_file(line.removeprefix(IMPORT).strip())
+            return
         self.show(await self.telegram.send(self.sender, line))
 
     async def _press(self, args: list[str]) -> None:
@@ -111,6 +117,21 @@ class Console:
             "  (" + _("You are now {name} ({known}).").format(name=name, known=known) + ")\n"
         )
         self.out.flush()
+
+    async def _send_file(self, name: str) -> None:
+        """/import FILE: the file at FILE, sent as a document by whoever is typing."""
+        _ = self.translate
+        if not name:
+            usage = _("Usage: /import FILE, e.g. /import examples/2026_重点工作任务示例.txt")
+            self.out.write(f"  ({usage})\n")
+            return
+        path = Path(name).expanduser()
+        try:
+            content = path.read_bytes()
+        except OSError:
+            self.out.write("  (" + _("No such file: {path}").format(path=name) + ")\n")
+            return
+        self.show(await self.telegram.send_document(self.sender, content, file_name=path.name))
 
     async def _tick(self, args: list[str]) -> None:
         """/tick [YYYY-MM-DD [HH:MM]]: run the reminder sweep at that moment (default: now),
@@ -171,7 +192,8 @@ def hint(_: Translate) -> str:
     return _(
         "Try: 我的待办, 第1项, 本月到期, 逾期的, 科普大篷车那个任务, /help. "
         "/press N presses button N; /as NAME types as someone else; /tick 2025-12-22 sends "
-        "that day's reminders; /quit ends."
+        "that day's reminders; /import FILE sends a file (as 周婷, the clerk, a task list to "
+        "import); /quit ends."
     )
 
 

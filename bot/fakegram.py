@@ -5,8 +5,11 @@ Telegram would check (message length, HTML markup, callback data size, "message 
 modified") and, when asked, its sending limits. It can also be told to refuse a chat as
 Telegram does: blocked, not found, flooded, migrated to a supergroup, or a passing 5xx or
 timeout. `FakeRequest` plugs it into python-telegram-bot as the HTTP transport, so the real
-`Application` runs unchanged. `FakeTelegram` types messages and presses buttons as a given user
-by feeding real `Update`s to `Application.process_update`.
+`Application` runs unchanged. `FakeTelegram` types messages, sends documents and presses
+buttons as a given user by feeding real `Update`s to `Application.process_update`.
+
+Files people send are registered by file_id (``add_file``); the bot asks ``getFile`` for a
+file's path and downloads its bytes from the file URL, through the same transport.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import mimetypes
 import re
 import time
 from collections import deque
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from html import unescape
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from telegram import Update
 from telegram.error import TimedOut
@@ -32,6 +37,7 @@ JSON = dict[str, Any]
 
 MESSAGE_LIMIT = 4096  # characters (UTF-16 code units) after entity parsing
 CALLBACK_DATA_LIMIT = 64  # bytes
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the largest file a bot may download (getFile refuses more)
 
 # Telegram's sending limits (Bots FAQ) as (messages, seconds), enforced when asked: about 30
 # messages a second overall, one a second in a private chat, 20 a minute in a group.
@@ -204,6 +210,8 @@ class FakeBotAPI:
     limit_clock: Callable[[], float] = time.monotonic
     limit_slack: float = 0.02  # seconds of scheduling jitter forgiven at a window's edge
     too_many: list[int] = field(default_factory=list)
+    files: dict[str, JSON] = field(default_factory=dict)  # file_id -> the File getFile answers
+    file_bytes: dict[str, bytes] = field(default_factory=dict)  # file_path -> its content
     _sent_at: deque[float] = field(default_factory=deque)  # every message, within the window
     _chat_sent_at: dict[int, deque[float]] = field(default_factory=dict)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
@@ -376,6 +384,26 @@ class FakeBotAPI:
         scope = json.dumps(params.get("scope") or {"type": "default"}, sort_keys=True)
         return self.commands.get((scope, params.get("language_code", "")), [])
 
+    def _getFile(self, params: JSON) -> JSON:
+        found = self.files.get(str(params.get("file_id", "")))
+        if found is None:
+            raise BotAPIError(400, "Bad Request: invalid file_id")
+        if found["file_size"] > DOWNLOAD_LIMIT:
+            raise BotAPIError(400, "Bad Request: file is too big")
+        return dict(found)
+
+    def download(self, file_path: str) -> tuple[int, bytes]:
+        """The file at the Bot API's file URL: its bytes, or 404. Recorded as a "download" call."""
+        call = Call("download", {"file_path": file_path})
+        self.calls.append(call)
+        content = self.file_bytes.get(file_path)
+        if content is None:
+            call.error = "Not Found"
+            body = {"ok": False, "error_code": 404, "description": "Not Found"}
+            return 404, json.dumps(body).encode()
+        call.result = len(content)
+        return 200, content
+
     def _getUpdates(self, params: JSON) -> list[JSON]:
         offset = int(params.get("offset") or 0)
         self.updates = [u for u in self.updates if u["update_id"] >= offset]
@@ -461,6 +489,64 @@ class FakeBotAPI:
         self.messages[(chat["id"], message["message_id"])] = message
         return {"update_id": next(self._ids), "message": message}
 
+    def add_file(
+        self,
+        content: bytes,
+        *,
+        file_name: str,
+        file_id: str | None = None,
+        file_size: int | None = None,
+    ) -> JSON:
+        """Keep ``content`` as a file someone sent; the Document a message carries for it.
+
+        ``file_size`` is what Telegram says the file weighs (default: its length), so a test
+        can send a file too large to fetch without holding that many bytes.
+        """
+        number = next(self._ids)
+        file_id = file_id or f"document-{number}"
+        size = len(content) if file_size is None else file_size
+        path = f"documents/file_{number}_{file_name}"
+        self.files[file_id] = {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_size": size,
+            "file_path": path,
+        }
+        self.file_bytes[path] = content
+        document: JSON = {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_name": file_name,
+            "file_size": size,
+        }
+        mime_type = mimetypes.guess_type(file_name)[0]
+        if mime_type:
+            document["mime_type"] = mime_type
+        return document
+
+    def document_update(
+        self,
+        sender: JSON,
+        document: JSON,
+        *,
+        caption: str | None = None,
+        chat: JSON | None = None,
+    ) -> JSON:
+        """An Update carrying ``document`` (see ``add_file``) from ``sender``."""
+        chat = chat or private_chat(sender)
+        self.chats[chat["id"]] = chat
+        message: JSON = {
+            "message_id": next(self._ids),
+            "date": int(self.clock()),
+            "chat": chat,
+            "from": sender,
+            "document": document,
+        }
+        if caption is not None:
+            message["caption"] = caption
+        self.messages[(chat["id"], message["message_id"])] = message
+        return {"update_id": next(self._ids), "message": message}
+
     def callback_update(self, sender: JSON, message: JSON, data: str) -> JSON:
         """An Update for ``sender`` pressing a button with ``data`` under ``message``."""
         return {
@@ -506,6 +592,10 @@ class FakeRequest(BaseRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
+        path = urlsplit(url).path
+        if "/file/bot" in path:  # a file download: /file/bot<token>/<file_path>
+            file_path = unquote(path.split("/file/bot", 1)[1].partition("/")[2])
+            return self.api.download(file_path)
         name = url.rstrip("/").rsplit("/", 1)[-1]
         params = json.loads(json.dumps(request_data.parameters)) if request_data else {}
         try:
@@ -531,6 +621,22 @@ class FakeTelegram:
     ) -> list[Call]:
         """``sender`` sends a photo (or, with kind="document", a file); the bot's calls."""
         return await self.process(self.api.file_update(sender, file_id, kind=kind, caption=caption))
+
+    async def send_document(
+        self,
+        sender: JSON,
+        content: bytes,
+        *,
+        file_name: str,
+        caption: str | None = None,
+        file_size: int | None = None,
+        chat: JSON | None = None,
+    ) -> list[Call]:
+        """``sender`` sends a file named ``file_name`` holding ``content``; the bot's calls."""
+        document = self.api.add_file(content, file_name=file_name, file_size=file_size)
+        return await self.process(
+            self.api.document_update(sender, document, caption=caption, chat=chat)
+        )
 
     async def press(self, sender: JSON, message: JSON, button: str | int) -> list[Call]:
         """``sender`` presses a button of ``message`` (by its label or its index)."""

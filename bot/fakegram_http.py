@@ -2,7 +2,8 @@
 
 The bot runs as a separate process (`python -m bot run`) with TELEGRAM_BASE_URL pointing
 here. Updates queued with `push` are handed out by long-polling getUpdates; everything the
-bot calls is answered by the same FakeBotAPI the in-process tests use, and recorded.
+bot calls is answered by the same FakeBotAPI the in-process tests use, and recorded; the files
+people send (``send_document``) are served at /file/bot<token>/<file_path>.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from bot.fakegram import JSON, Call, FakeBotAPI, NoAnswer
 
@@ -67,6 +68,10 @@ class FakeBotAPIServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
+                # A download: its path is URL-quoted, the token's colon too (%3A).
+                if unquote(self.path).startswith(f"/file/bot{server.token}/"):
+                    self._send(*server.download(self.path), content_type="application/octet-stream")
+                    return
                 try:
                     status, answer = server.handle(
                         self.path, self.headers.get("Content-Type", ""), body
@@ -75,9 +80,12 @@ class FakeBotAPIServer:
                     self.close_connection = True  # hang up unanswered: the bot sees a fault
                     return
                 payload = json.dumps(answer, ensure_ascii=False).encode()
+                self._send(status, payload, content_type="application/json")
+
+            def _send(self, status: int, payload: bytes, *, content_type: str) -> None:
                 try:
                     self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(payload)))
                     self.end_headers()
                     self.wfile.write(payload)
@@ -131,6 +139,15 @@ class FakeBotAPIServer:
                 self.changed.notify_all()
         return status, answer
 
+    def download(self, path: str) -> tuple[int, bytes]:
+        """A file's bytes at /file/bot<token>/<file_path>, as Telegram serves them."""
+        file_path = unquote(urlsplit(path).path).partition(f"/file/bot{self.token}/")[2]
+        with self.changed:
+            try:
+                return self.api.download(file_path)
+            finally:
+                self.changed.notify_all()
+
     def _wait_for_updates(self, params: JSON) -> None:
         offset = int(params.get("offset") or 0)
         timeout = min(float(params.get("timeout") or 0), LONG_POLL_CAP)
@@ -151,6 +168,15 @@ class FakeBotAPIServer:
     def say(self, sender: JSON, text: str) -> None:
         with self.changed:
             update = self.api.message_update(sender, text)
+        self.push(update)
+
+    def send_document(
+        self, sender: JSON, content: bytes, *, file_name: str, caption: str | None = None
+    ) -> None:
+        """``sender`` sends a file; the bot can fetch it with getFile and download it."""
+        with self.changed:
+            document = self.api.add_file(content, file_name=file_name)
+            update = self.api.document_update(sender, document, caption=caption)
         self.push(update)
 
     def press(self, sender: JSON, message: JSON, data: str) -> None:

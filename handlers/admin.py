@@ -15,6 +15,7 @@ from handlers.common import (
     Services,
     answer,
     decide,
+    invite_link,
     is_private,
     not_bound_short,
     reply,
@@ -27,11 +28,6 @@ from models.access import task_by_id, task_by_number
 from models.people import INVITE_LIFETIME, create_invite, person_for_invite
 from models.tables import TaskStatus
 from nlu.i18n import N_, Translate
-
-
-def invite_link(bot_username: str, code: str) -> str:
-    """The deep link that opens a private chat with the bot and sends /start CODE."""
-    return f"https://t.me/{bot_username}?start={code}"
 
 
 def invite_text(
@@ -108,7 +104,7 @@ def _nudge_target(
     if not asker.is_admin:
         return Reply(_("Only the office clerk (an admin) can nudge."))
     if number is not None:
-        view = task_by_number(session, person=asker.person, number=number)
+        view = task_by_number(session, person=asker.person, number=number, plans=asker.plans)
     else:
         assert task_id is not None
         view = task_by_id(session, person=asker.person, task_id=task_id)

@@ -27,10 +27,12 @@ from telegram import (
 )
 from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes, filters
+from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
+from ledger.render import plan_name
 from models.access import person_by_telegram_id
 from models.db import session_scope
+from models.plans import scope as plan_scope
 from models.tables import Person, Role
 from nlu.i18n import N_, Translate, language_for, translator
 
@@ -88,6 +90,22 @@ def report_button(task_id: int, _: Translate) -> Button:
     return _(REPORT_BUTTON), f"rp:t:{task_id}"
 
 
+def invite_link(bot_username: str, code: str) -> str:
+    """The deep link that opens a private chat with the bot and sends /start CODE."""
+    return f"https://t.me/{bot_username}?start={code}"
+
+
+ROLE_NAMES: dict[str, str] = {
+    Role.admin: N_("office clerk (admin)"),
+    Role.leader: N_("leader"),
+    Role.staff: N_("staff"),
+}
+
+
+def role_name(role: str, _: Translate) -> str:
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+
+
 def services(context: Context) -> Services:
     found = context.bot_data[SERVICES_KEY]
     assert isinstance(found, Services)
@@ -99,10 +117,14 @@ def services(context: Context) -> Services:
 
 @dataclass(frozen=True)
 class Asker:
-    """A person the bot knows, asking something, with their translator."""
+    """A person the bot knows, asking something, with their translator and the plans their
+    questions are about (models.plans: their chosen plan, else the current ones), worked out
+    once per update. ``plans`` None means every plan."""
 
     person: Person
     translate: Translate
+    plans: tuple[int, ...] | None = None
+    plan: str | None = None  # the plan they chose when it is not a current one: lists say it
 
     @property
     def id(self) -> int:
@@ -119,15 +141,58 @@ class Asker:
         return self.person.role in (Role.admin, Role.leader)
 
 
-def identify(session: Session, update: Update, svc: Services) -> Asker | None:
-    """The bound person behind this update, or None for someone the bot does not know."""
+def _bound(session: Session, update: Update) -> Person | None:
+    """The person this update's sender is bound to, active or not."""
     sender = update.effective_user
     if sender is None or sender.is_bot:
         return None
-    person = person_by_telegram_id(session, telegram_user_id=sender.id)
-    if person is None:
+    return person_by_telegram_id(session, telegram_user_id=sender.id)
+
+
+def identify(session: Session, update: Update, svc: Services) -> Asker | None:
+    """The bound, active person behind this update, or None for someone the bot does not
+    know. Someone who has left never gets this far (``turn_away_who_left``)."""
+    person = _bound(session, update)
+    if person is None or not person.active:
         return None
-    return Asker(person, translator(person.language or svc.default_language))
+    return Asker(
+        person,
+        translator(person.language or svc.default_language),
+        *scope(session, person, svc.today()),
+    )
+
+
+def scope(session: Session, person: Person, today: date) -> tuple[tuple[int, ...], str | None]:
+    """The plans ``person``'s questions are about on ``today``, and the name of the plan they
+    chose when it is not a current one."""
+    found = plan_scope(session, person=person, today=today)
+    chosen = found.chosen
+    return tuple(found.plans), plan_name(chosen.title, chosen.year) if chosen else None
+
+
+NO_LONGER_ACTIVE = N_(
+    "Your account is no longer active in the ledger. If this is a mistake, please tell the "
+    "office clerk."
+)
+
+
+async def turn_away_who_left(update: Update, context: Context) -> None:
+    """Runs before every handler: someone who has left (Person.active false) is told so,
+    where the bot would have answered them, and nothing else happens."""
+    svc = services(context)
+    with session_scope(svc.engine) as session:
+        person = _bound(session, update)
+        if person is None or person.active:
+            return
+        _ = translator(person.language or svc.default_language)
+    query = update.callback_query
+    if query is not None:
+        await query.answer(_(NO_LONGER_ACTIVE), show_alert=True)
+    elif update.message is not None and (
+        ADDRESSED_TO_ME.check_update(update) or filters.COMMAND.check_update(update)
+    ):
+        await reply(update, _(NO_LONGER_ACTIVE))
+    raise ApplicationHandlerStop
 
 
 def stranger_translator(update: Update, svc: Services) -> Translate:
@@ -242,15 +307,44 @@ def help_text(person: Person, _: Translate) -> str:
         _("• 科普大篷车那个任务 or /search 大篷车: find tasks by topic"),
         _("• 谁负责第33项, 第3项什么时候到期, 第12项进展如何: a question about one task"),
         _("• 大篷车已经跑了25场, 第5项办完了, 第20项推迟到明年3月 or /report: report it"),
+        _("• /plan: the plans by year; /plan 2024 shows that year's, /plan current comes back"),
+        _("• 去年的第3项, 2024年的第3项: a task of another year's plan"),
     ]
     if person.role in (Role.admin, Role.leader):
         lines.append(_("• 学会部的任务, 郑昌盛的任务 or /dept 学会部, /leader 郑昌盛"))
+        lines.append(_("• /unassigned: tasks without a leader, a lead or a deadline, to fill in"))
+    if person.role == Role.leader:
+        lines.append(_("• 第3项改由学会部牵头: move a task between the departments you oversee"))
     if person.role == Role.admin:
+        lines.append(_("• 第3项由李麟负责, 第3项牵头改为学会部, 第3项6月底前完成: change a task"))
+        lines.append(_("• 新增任务：内容，某部门牵头，某人负责，9月底前: add a task"))
+        lines.append(_("• 取消第3项，原因：…: cancel a task"))
         lines.append(_("• /invite NAME [department]: an invitation link for someone"))
         lines.append(_("• /nudge 12 or 一键催办 under a task: remind its leaders now"))
+        lines.append(_("• /plan archive 3, /plan unarchive 3: archive plan [3] of /plan, or undo"))
+        lines.append(
+            _("• send me a task list (.docx, .xlsx, .csv, .txt): a preview, then the import")
+        )
+        lines.append(_("• /people: everyone, and invitation links for who has not joined"))
+        lines.append(
+            _(
+                "• /person add NAME [leader|staff|admin] [department], /person rename OLD NEW, "
+                "/person role NAME leader, /person dept NAME DEPARTMENT, /person activate NAME"
+            )
+        )
+        lines.append(_("• /dept add NAME, /dept rename OLD NEW: the departments"))
+        lines.append(
+            _("• /oversee LEADER DEPARTMENT …: the departments a leader oversees; /oversee: all")
+        )
+        lines.append(_("• /leave NAME [SUCCESSOR]: someone has left; their tasks go on"))
     lines.append(_("• /lang: 中文 / English"))
     lines.append(_("In a group, mention me or use a command."))
     return "\n".join(lines)
+
+
+def no_plan_of(year: int, _: Translate) -> str:
+    """What 去年的第3项 gets when the ledger holds no plan of that year (plain text)."""
+    return _("The ledger has no plan of {year}. /plan lists the plans it has.").format(year=year)
 
 
 # --- text -----------------------------------------------------------------------------------

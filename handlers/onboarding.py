@@ -21,6 +21,7 @@ from handlers.common import (
     keyboard,
     not_bound_text,
     reply,
+    role_name,
     services,
     stranger_translator,
 )
@@ -33,16 +34,10 @@ from models.people import (
     redeem_invite,
     set_language,
 )
-from models.tables import Person, Role
+from models.tables import Person
 from nlu.i18n import LANGUAGES, N_, Translate, language_for, translator
 
 LANGUAGE_DATA = r"^lang:"
-
-ROLE_NAMES: dict[str, str] = {
-    Role.admin: N_("office clerk (admin)"),
-    Role.leader: N_("leader"),
-    Role.staff: N_("staff"),
-}
 
 _REFUSALS = {
     Redeemed.unknown: N_(
@@ -57,10 +52,6 @@ _REFUSALS = {
         "This invitation has expired. Please ask the office clerk for a new link."
     ),
 }
-
-
-def role_name(role: str, _: Translate) -> str:
-    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else role
 
 
 def welcome_text(person: Person, _: Translate) -> str:

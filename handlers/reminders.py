@@ -17,6 +17,7 @@ from models.access import task_by_id
 from models.calendar_days import calendar_days
 from models.people import task_history
 from models.reminders import acknowledge, delivery_of, snooze
+from models.reports import task_parties
 from nlu.calendar import WorkCalendar, snoozed_until
 from nlu.i18n import N_
 
@@ -52,6 +53,9 @@ async def reminder_pressed(update: Update, context: Context) -> None:
             return Notice(_(CANNOT_SEE))
         assert view.task.id is not None
         history = task_history(session, task_id=view.task.id)
-        return Send(task_in_full(view, history, today=svc.today(), zone=svc.zone, _=_))
+        parties = task_parties(session, task_id=view.task.id)
+        return Send(
+            task_in_full(view, history, today=svc.today(), zone=svc.zone, _=_, parties=parties)
+        )
 
     await answer_press(update, context, respond)

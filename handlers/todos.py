@@ -29,6 +29,7 @@ from handlers.common import (
     help_text,
     is_private,
     keyboard,
+    no_plan_of,
     nudge_button,
     page_buttons,
     report_button,
@@ -55,8 +56,8 @@ from models.people import note_private_chat, task_history
 from models.queries import TaskView
 from models.reminders import latest_digest, snooze
 from models.reports import last_report as last_reports
-from models.reports import may_report, remember_alias
-from models.tables import Person, TaskStatus
+from models.reports import may_report, remember_alias, task_parties
+from models.tables import TaskStatus
 from nlu.calendar import WorkCalendar, period_window, snoozed_until
 from nlu.i18n import N_, Translate
 from nlu.intents import (
@@ -90,12 +91,13 @@ NO_LONGER_WORKS = N_("This button no longer works.")
 
 
 # --- the lists ------------------------------------------------------------------------------
-# Each fetches one page from models.access, as ``person`` may see it. ``arg`` is the list's
-# argument: a period, search words separated by spaces, a department's or a leader's name.
+# Each fetches one page from models.access, as the asker may see it in the plans their
+# questions are about. ``arg`` is the list's argument: a period, search words separated by
+# spaces, a department's or a leader's name.
 
 
-def _todo(session: Session, person: Person, arg: str, today: date, offset: int) -> Page:
-    return my_tasks(session, person=person, limit=PAGE_SIZE, offset=offset)
+def _todo(session: Session, asker: Asker, arg: str, today: date, offset: int) -> Page:
+    return my_tasks(session, person=asker.person, limit=PAGE_SIZE, offset=offset, plans=asker.plans)
 
 
 def _whose(arg: str) -> tuple[str, str | None, str | None]:
@@ -105,31 +107,33 @@ def _whose(arg: str) -> tuple[str, str | None, str | None]:
     return head, (name if kind == "d" else None), (name if kind == "l" else None)
 
 
-def _due(session: Session, person: Person, arg: str, today: date, offset: int) -> Page:
+def _due(session: Session, asker: Asker, arg: str, today: date, offset: int) -> Page:
     period, department, leader = _whose(arg)
     start, end = period_window(period, today)
     return due_tasks(
         session,
-        person=person,
+        person=asker.person,
         start=start,
         end=end,
         limit=PAGE_SIZE,
         offset=offset,
         department=department,
         leader=leader,
+        plans=asker.plans,
     )
 
 
-def _overdue(session: Session, person: Person, arg: str, today: date, offset: int) -> Page:
+def _overdue(session: Session, asker: Asker, arg: str, today: date, offset: int) -> Page:
     _period, department, leader = _whose(arg)
     return overdue_tasks(
         session,
-        person=person,
+        person=asker.person,
         today=today,
         limit=PAGE_SIZE,
         offset=offset,
         department=department,
         leader=leader,
+        plans=asker.plans,
     )
 
 
@@ -144,19 +148,38 @@ def _titled(title: Callable[[str, date, Translate], str]) -> Callable[[str, date
     return titled
 
 
-def _search(session: Session, person: Person, words: str, today: date, offset: int) -> Page:
+def _search(session: Session, asker: Asker, words: str, today: date, offset: int) -> Page:
     terms = words.split()
-    return search_tasks(session, person=person, terms=terms, limit=PAGE_SIZE, offset=offset)
-
-
-def _department(session: Session, person: Person, name: str, today: date, offset: int) -> Page:
-    return tasks_of_department(
-        session, person=person, department=name, limit=PAGE_SIZE, offset=offset
+    return search_tasks(
+        session,
+        person=asker.person,
+        terms=terms,
+        limit=PAGE_SIZE,
+        offset=offset,
+        plans=asker.plans,
     )
 
 
-def _leader(session: Session, person: Person, name: str, today: date, offset: int) -> Page:
-    return tasks_of_leader(session, person=person, leader=name, limit=PAGE_SIZE, offset=offset)
+def _department(session: Session, asker: Asker, name: str, today: date, offset: int) -> Page:
+    return tasks_of_department(
+        session,
+        person=asker.person,
+        department=name,
+        limit=PAGE_SIZE,
+        offset=offset,
+        plans=asker.plans,
+    )
+
+
+def _leader(session: Session, asker: Asker, name: str, today: date, offset: int) -> Page:
+    return tasks_of_leader(
+        session,
+        person=asker.person,
+        leader=name,
+        limit=PAGE_SIZE,
+        offset=offset,
+        plans=asker.plans,
+    )
 
 
 @dataclass(frozen=True)
@@ -164,7 +187,7 @@ class ListKind:
     """A list one can ask for and page through: the question, the fetching, its words."""
 
     asked_as: IntentKind  # what read_intent calls the question that asks for it
-    fetch: Callable[[Session, Person, str, date, int], Page]  # (…, arg, today, offset)
+    fetch: Callable[[Session, Asker, str, date, int], Page]  # (…, arg, today, offset)
     title: Callable[[str, date, Translate], str]  # (arg, today, _): its title, plain text
     nothing_found: str  # what it says when empty (a message to translate)
     overseers_only: bool = False  # leaders and admins only
@@ -218,7 +241,7 @@ class ListRequest:
 def fetch(session: Session, asker: Asker, request: ListRequest, today: date, page: int) -> Page:
     """One page of the list, as ``asker`` may see it."""
     kind = LISTS[request.kind]
-    return kind.fetch(session, asker.person, request.arg, today, page * PAGE_SIZE)
+    return kind.fetch(session, asker, request.arg, today, page * PAGE_SIZE)
 
 
 def render_list(
@@ -234,7 +257,7 @@ def render_list(
     _ = asker.translate
     kind = LISTS[request.kind]
     views, total = found
-    title = kind.title(request.arg, today, _)
+    title = render.in_plan(kind.title(request.arg, today, _), asker.plan, _)
     nothing = _(kind.nothing_found)
     text = render.task_list(title, views, total=total, nothing=nothing, today=today, _=_)
     pages = math.ceil(total / PAGE_SIZE)
@@ -288,7 +311,7 @@ def _answer(
     if want is None:
         return Reply(_("I didn't understand that. Try 我的待办, 本周到期, 第12项 or /help."))
     if isinstance(want, str):
-        view = task_by_number(session, person=asker.person, number=want)
+        view = task_by_number(session, person=asker.person, number=want, plans=asker.plans)
         if view is None:
             text = _("I can't find a task numbered {number} that you may see.")
             return Reply(text.format(number=esc(want)))
@@ -419,8 +442,12 @@ def _understood(
     """Whatever a message asks, answered for ``asker``; reports are the report flow's."""
     _ = asker.translate
     today = svc.today()
-    understood = understand_message(session, person=asker.person, text=text, today=today)
+    understood = understand_message(
+        session, person=asker.person, text=text, today=today, plans=asker.plans
+    )
     reading, kind = understood.reading, understood.intent
+    if understood.no_plan_of is not None:
+        return Reply(esc(no_plan_of(understood.no_plan_of, _)))
     if kind == "help":
         return Reply(help_text(asker.person, _))
     if kind == "other":
@@ -486,10 +513,11 @@ def _one_task(
     view = understood.task
     aspect = understood.reading.aspect if understood.intent == "question" else None
     if aspect is None or aspect == "content":
-        return _task_view(session, asker, svc, view)
-    return Reply(
-        render.task_answer(view, aspect, last_report(session, view), today=svc.today(), _=_)
-    )
+        return _task_view(session, asker, svc, view)  # its first line names the plan
+    text = render.task_answer(view, aspect, last_report(session, view), today=svc.today(), _=_)
+    if understood.reading.plan_year is not None:  # 去年的第3项谁负责: say which plan answered
+        text = f"{esc(view.plan_title)}\n{text}"
+    return Reply(text)
 
 
 def last_report(session: Session, view: TaskView) -> str | None:
@@ -502,7 +530,10 @@ def _task_view(session: Session, asker: Asker, svc: Services, view: TaskView) ->
     _ = asker.translate
     assert view.task.id is not None
     history = task_history(session, task_id=view.task.id)
-    text = render.task_in_full(view, history, today=svc.today(), zone=svc.zone, _=_)
+    parties = task_parties(session, task_id=view.task.id)
+    text = render.task_in_full(
+        view, history, today=svc.today(), zone=svc.zone, _=_, parties=parties
+    )
     open_task = view.task.status not in (TaskStatus.done, TaskStatus.cancelled)
     buttons = []
     if open_task and may_report(session, person=asker.person, task_id=view.task.id):
@@ -564,12 +595,12 @@ def _snooze(session: Session, asker: Asker, svc: Services, *, week: bool) -> Rep
 def _stats(session: Session, asker: Asker, today: date) -> Reply:
     """完成了几项: the tasks this person may see, by status."""
     _ = asker.translate
-    counts = status_counts(session, person=asker.person, today=today)
+    counts = status_counts(session, person=asker.person, today=today, plans=asker.plans)
     total = sum(value for key, value in counts.items() if key != "overdue")
     done = counts.get(TaskStatus.done, 0)
     rate = f"{done / total:.0%}" if total else "—"
     lines = [
-        "<b>" + esc(_("Where the tasks you may see stand")) + "</b>",
+        "<b>" + esc(render.in_plan(_("Where the tasks you may see stand"), asker.plan, _)) + "</b>",
         esc(_("Total {total}, done {done} ({rate}), overdue {overdue}.")).format(
             total=total, done=done, rate=rate, overdue=counts.get("overdue", 0)
         ),

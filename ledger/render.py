@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 from models.access import COUNT_CAP
 from models.queries import TaskView
-from models.tables import AuditEvent, Target, TaskStatus
+from models.reports import PartyStanding
+from models.tables import AuditEvent, PartStatus, Target, TaskStatus
 from nlu.calendar import period_window
 from nlu.i18n import N_, Translate
 
@@ -42,6 +43,13 @@ REPORT_ACTION_NAMES = {
     "task.progress": N_("progress reported"),
     "task.completion_submitted": N_("reported done, awaiting review"),
     "task.completed": N_("reported done"),
+    "task.part_done": N_("reported their part done"),  # detail: whose part
+    # Kept by hand (models.edits, models.people): the detail says what changed.
+    "task.changed": N_("changed"),  # detail: a "field: before -> after" line per field
+    "task.added": N_("added in chat"),
+    "task.withdrawn": N_("cancelled"),  # detail: the reason
+    "task.handed_over": N_("handed over"),  # detail: 王五 → 李麟
+    "task.leader_left": N_("its leader left"),  # detail: who
     "task.approved": N_("completion approved"),
     "task.returned": N_("completion returned"),
     "task.extension_requested": N_("extension asked"),
@@ -62,10 +70,19 @@ FIELD_NAMES = {
     "recurrence": N_("recurrence"),
     "start": N_("start"),
     "leaders": N_("leaders"),
+    "leader": N_("leaders"),
     "lead_departments": N_("lead departments"),
+    "lead": N_("lead departments"),
     "responsible": N_("responsible departments"),
     "targets": N_("targets"),
+    "target": N_("targets"),
     "status": N_("status"),
+}
+# Where one party's own part of a shared task stands (models.tables.PartStatus).
+PART_NAMES: dict[str, str] = {
+    PartStatus.open: N_("not reported"),
+    PartStatus.reported: N_("reported"),
+    PartStatus.done: N_("part done"),
 }
 PERIOD_NAMES = {
     "today": N_("today"),
@@ -175,6 +192,22 @@ def task_list(
     return f"{heading}\n\n{task_lines(views, today, _)}"
 
 
+def plan_name(title: str, year: int | None) -> str:
+    """How a plan is named in a title: its title, with its year before it when the title
+    does not say it (2024 · 重点工作任务)."""
+    if year is None or str(year) in title:
+        return title
+    return f"{year} · {title}"
+
+
+def in_plan(title: str, plan: str | None, _: Translate) -> str:
+    """A list's title, saying which plan it shows when that is not a current one (/plan):
+    （2024年重点任务）我的待办."""
+    if not plan:
+        return title
+    return _("({plan}) {title}").format(plan=plan, title=title)
+
+
 def todo_title(_: Translate) -> str:
     return _("Your open tasks")
 
@@ -252,11 +285,14 @@ def task_in_full(
     today: date,
     zone: ZoneInfo,
     _: Translate,
+    parties: Sequence[PartyStanding] = (),
 ) -> str:
     """One task in full: content, measures, targets and progress, who, and its history. HTML.
 
     ``history`` is the task's audit trail, oldest first, each event with who acted (None for
-    the system); its times are shown in ``zone``.
+    the system); its times are shown in ``zone``. A task shared by more than one leader or
+    more than one department shows where each party's own part stands (``parties``, as
+    models.reports.task_parties gives them).
     """
     task = view.task
     lines = [f"<b>{esc(number_label(view, _))}</b> {esc(view.plan_title)}"]
@@ -286,6 +322,10 @@ def task_in_full(
     ):
         if names:
             lines.append(f"<b>{esc(title)}</b> {esc('、'.join(names))}")
+    if _shared(parties):
+        parties_title = _("Each party's part")
+        lines.extend(["", f"<b>{esc(parties_title)}</b>"])
+        lines.extend(_party_line(party, zone, _) for party in parties)
     history_title = _("History")
     lines.extend(["", f"<b>{esc(history_title)}</b>"])
     if not history:
@@ -294,11 +334,27 @@ def task_in_full(
     return "\n".join(lines)
 
 
+def _shared(parties: Sequence[PartyStanding]) -> bool:
+    """A task shared by more than one leader or more than one department."""
+    leaders = sum(party.kind == "leader" for party in parties)
+    return leaders > 1 or len(parties) - leaders > 1
+
+
+def _party_line(party: PartyStanding, zone: ZoneInfo, _: Translate) -> str:
+    """• 学会部 (lead) · reported 2025-05-26."""
+    name = _("{name} (lead)").format(name=party.name) if party.lead else party.name
+    status = _(PART_NAMES[party.status]) if party.status in PART_NAMES else party.status
+    when = f" {party.reported_at.astimezone(zone).date().isoformat()}" if party.reported_at else ""
+    return f"• {esc(name)} · {esc(status)}{when}"
+
+
 def _event(event: AuditEvent, actor: str | None, zone: ZoneInfo, _: Translate) -> str:
     """• 2025-05-26 12:00 · 王芳 · what happened."""
     when = event.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     who = f" · {esc(actor)}" if actor else ""
     detail = event.detail
+    if event.action == "task.changed":  # field: before -> after, a line each
+        detail = "; ".join(_changed_field(line, _) for line in detail.splitlines())
     if event.action in REPORT_ACTION_NAMES:
         what = _(REPORT_ACTION_NAMES[event.action])
         text = f" · {esc(detail[:200])}" if detail else ""
@@ -308,3 +364,9 @@ def _event(event: AuditEvent, actor: str | None, zone: ZoneInfo, _: Translate) -
     else:
         what, text = event.action, f" · {esc(detail[:200])}" if detail else ""
     return f"• {when}{who} · {esc(what)}{text}"
+
+
+def _changed_field(line: str, _: Translate) -> str:
+    """完成时限：2025-12-31 → 2025-06-30 from the history's "due: 2025-12-31 -> 2025-06-30"."""
+    key, _sep, change = line.partition(": ")
+    return f"{_(FIELD_NAMES.get(key, key))}: {change.replace(' -> ', ' → ')}"

@@ -1,14 +1,16 @@
 """A message read against the ledger: nlu.understand's Reading, with the task it means.
 
-Task numbers are looked up among the tasks the sender may see; words (大篷车) are matched
-first against the phrases the office taught the bot (aliases), then against those tasks' text
-(nlu.match). When words fit several tasks about equally, up to three are offered; nothing is
-guessed. The CLI's ``understand`` and the chat handlers share this one use-case.
+Task numbers are looked up among the tasks the sender may see, in the plans their questions
+are about (models.plans), or in the plans of the year the message names (去年的第3项); words
+(大篷车) are matched first against the phrases the office taught the bot (aliases), then against
+those tasks' text (nlu.match). When words fit several tasks about equally, up to three are
+offered; nothing is guessed. The CLI's ``understand`` and the chat handlers share this one use-case.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 from sqlmodel import Session
 
 from models.access import (
+    in_plans,
     known_names,
     ledger_version,
     task_by_id,
@@ -23,6 +26,7 @@ from models.access import (
     task_texts,
     visible_among,
 )
+from models.plans import plans_of_year
 from models.queries import TaskView, task_views
 from models.reports import alias_tasks
 from models.tables import Person
@@ -53,6 +57,8 @@ class Understood:
     due: date | None = None
     # The task the words name when it is not one the sender may see: said, never acted on.
     elsewhere: TaskView | None = None
+    # A year the message names a task of (去年的第3项) when the ledger has no plan of it.
+    no_plan_of: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         quantity = self.reading.quantity
@@ -107,8 +113,16 @@ def _number(view: TaskView | None) -> int | str | None:
     return int(number) if number.isdigit() else number
 
 
-def understand_message(session: Session, *, person: Person, text: str, today: date) -> Understood:
-    """Read ``text`` from ``person`` on ``today`` against the tasks they may see.
+def understand_message(
+    session: Session,
+    *,
+    person: Person,
+    text: str,
+    today: date,
+    plans: Sequence[int] | None = None,
+) -> Understood:
+    """Read ``text`` from ``person`` on ``today`` against the tasks they may see in ``plans``
+    (every plan when None), or in the plans of the year the message names.
 
     The commonest messages (我的待办, 第12项, 谢谢) need neither the ledger's names nor its
     words: they are read without, and the ledger is consulted only for the others.
@@ -118,6 +132,10 @@ def understand_message(session: Session, *, person: Person, text: str, today: da
         ledger = _cached(session)
         leaders, departments = ledger.names
         reading = understand(text, today=today, leaders=leaders, departments=departments)
+    if reading.plan_year is not None:
+        plans = plans_of_year(session, year=reading.plan_year)
+        if not plans:
+            return Understood(reading, reading.kind, no_plan_of=reading.plan_year)
     intent: str = reading.kind
     task: TaskView | None = None
     candidates: list[TaskView] = []
@@ -125,8 +143,8 @@ def understand_message(session: Session, *, person: Person, text: str, today: da
     elsewhere: TaskView | None = None
     if reading.numbers:
         found: list[TaskView] = []
-        for number in _each_number(session, person, reading.numbers):
-            view = task_by_number(session, person=person, number=number)
+        for number in _each_number(session, person, reading.numbers, plans):
+            view = task_by_number(session, person=person, number=number, plans=plans)
             if view is None:
                 missing.append(number)
             elif all(view.task.id != seen.task.id for seen in found):
@@ -137,7 +155,9 @@ def understand_message(session: Session, *, person: Person, text: str, today: da
             candidates = found
     elif reading.topic and (reading.kind in _ONE_TASK or _names_a_task(reading)):
         unit = reading.quantity.unit if reading.quantity else ""
-        task, candidates, elsewhere = _by_words(session, ledger, person, reading.topic, unit=unit)
+        task, candidates, elsewhere = _by_words(
+            session, ledger, person, reading.topic, unit=unit, plans=plans
+        )
         if reading.kind not in _ONE_TASK:
             if task is not None or (candidates and _SINGULAR.search(reading.text)):
                 intent = "task"  # 大篷车, 讲堂那个: one task by its nickname
@@ -177,7 +197,9 @@ def _cached(session: Session) -> _Ledger:
     return found
 
 
-def _each_number(session: Session, person: Person, numbers: tuple[str, ...]) -> list[str]:
+def _each_number(
+    session: Session, person: Person, numbers: tuple[str, ...], plans: Sequence[int] | None
+) -> list[str]:
     """The numbers to look up: a range such as 17-18 is one task when the ledger has one so
     numbered (a merged row), else each of its numbers (two tasks named at once)."""
     found: list[str] = []
@@ -186,7 +208,7 @@ def _each_number(session: Session, person: Person, numbers: tuple[str, ...]) -> 
         spread = int(high) - int(low) if high.isdigit() and low.isdigit() else -1
         if (
             0 < spread <= MAX_RANGE
-            and task_by_number(session, person=person, number=number) is None
+            and task_by_number(session, person=person, number=number, plans=plans) is None
         ):
             found.extend(str(n) for n in range(int(low), int(high) + 1))
         else:
@@ -216,10 +238,17 @@ def _names_a_task(reading: Reading) -> bool:
 
 
 def _by_words(
-    session: Session, ledger: _Ledger, person: Person, words: str, *, unit: str = ""
+    session: Session,
+    ledger: _Ledger,
+    person: Person,
+    words: str,
+    *,
+    unit: str = "",
+    plans: Sequence[int] | None = None,
 ) -> tuple[TaskView | None, list[TaskView], TaskView | None]:
-    """The task ``words`` name among those ``person`` may see, else the candidates; and, when
-    they see none, the one task the words clearly name elsewhere in the ledger.
+    """The task ``words`` name among those ``person`` may see in ``plans``, else the
+    candidates; and, when they see none, the one task the words clearly name elsewhere in
+    those plans. Tasks of other plans are never offered.
 
     A report with an amount (讲堂办了两期) favours the tasks with a target counted in that
     unit (举办科协讲堂4期) over those that only mention the words.
@@ -230,11 +259,14 @@ def _by_words(
             task_by_id(session, person=person, task_id=task_id)
             for task_id in alias_tasks(session, phrase=words)
         )
-        if view is not None
+        if view is not None and (plans is None or view.task.plan_id in plans)
     ]
     if len(taught) == 1:
         return taught[0], [], None
     everywhere = ledger.index.rank(words)
+    if plans is not None:
+        inside = in_plans(session, ids=[task_id for task_id, _ in everywhere], plans=plans)
+        everywhere = [(task_id, score) for task_id, score in everywhere if task_id in inside]
     seen = visible_among(session, person=person, ids=[task_id for task_id, _ in everywhere])
     ranked = [(task_id, score) for task_id, score in everywhere if task_id in seen]
     if not ranked:

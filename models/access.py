@@ -27,6 +27,7 @@ from models.tables import (
     Department,
     DepartmentOversight,
     DepartmentRole,
+    OfficeSetting,
     Person,
     Plan,
     Role,
@@ -42,6 +43,10 @@ COUNT_CAP = 500  # lists say "500+" rather than count further
 _MAX_TERMS = 8  # a search with more words than this is no better and costs a longer query
 
 Page = tuple[list[TaskView], int]
+
+# OfficeSetting key whose value changes whenever a name the chat reads may have: a person or a
+# department renamed, a role changed, someone leaving (models.departments.names_changed).
+NAMES_CHANGED = "names_changed"
 
 
 def person_by_telegram_id(session: Session, *, telegram_user_id: int) -> Person | None:
@@ -110,6 +115,11 @@ def visible(session: Session, *, person: Person) -> ColumnElement[bool]:
     return false()
 
 
+def _in_plans(plans: Sequence[int] | None) -> list[ColumnElement[bool]]:
+    """Where clauses keeping the tasks of ``plans`` (models.plans); None keeps every plan."""
+    return [] if plans is None else [col(Task.plan_id).in_(list(plans))]
+
+
 def _is_open() -> ColumnElement[bool]:
     # The same rows as IN (OPEN_STATUSES), written as "not closed" so that SQLite cannot pick
     # the unselective ix_task_status: it then walks ix_task_due in deadline order and stops at
@@ -155,8 +165,16 @@ def _page(
 # --- what the handlers ask --------------------------------------------------------------
 
 
-def my_tasks(session: Session, *, person: Person, limit: int, offset: int = 0) -> Page:
-    """我的待办: a leader's own tasks, staff's department's, an admin's own or else all."""
+def my_tasks(
+    session: Session,
+    *,
+    person: Person,
+    limit: int,
+    offset: int = 0,
+    plans: Sequence[int] | None = None,
+) -> Page:
+    """我的待办: a leader's own tasks, staff's department's, an admin's own or else all;
+    of ``plans`` when given (every plan when None), as every list here."""
     if person.id is None:
         return [], 0
     mine: ColumnElement[bool]
@@ -167,7 +185,7 @@ def my_tasks(session: Session, *, person: Person, limit: int, offset: int = 0) -
         mine = _leads(person.id) if leads else true()
     else:
         mine = visible(session, person=person)
-    return _page(session, [mine, _is_open()], limit=limit, offset=offset)
+    return _page(session, [mine, _is_open(), *_in_plans(plans)], limit=limit, offset=offset)
 
 
 def _narrowed(department: str | None, leader: str | None) -> list[ColumnElement[bool]]:
@@ -190,6 +208,7 @@ def due_tasks(
     offset: int = 0,
     department: str | None = None,
     leader: str | None = None,
+    plans: Sequence[int] | None = None,
 ) -> Page:
     """Open tasks ``person`` may see that fall due within [start, end]; of a department or a
     leader when one is named (机关党委下个月到期的)."""
@@ -199,6 +218,7 @@ def due_tasks(
         col(Task.due) >= start,
         col(Task.due) <= end,
         *_narrowed(department, leader),
+        *_in_plans(plans),
     ]
     return _page(session, where, limit=limit, offset=offset)
 
@@ -212,6 +232,7 @@ def overdue_tasks(
     offset: int = 0,
     department: str | None = None,
     leader: str | None = None,
+    plans: Sequence[int] | None = None,
 ) -> Page:
     """Open tasks ``person`` may see whose deadline is before ``today`` (市科技馆逾期的)."""
     where = [
@@ -219,6 +240,7 @@ def overdue_tasks(
         _is_open(),
         col(Task.due) < today,
         *_narrowed(department, leader),
+        *_in_plans(plans),
     ]
     return _page(session, where, limit=limit, offset=offset)
 
@@ -239,8 +261,11 @@ def _covers(written: str | None, number: str) -> bool:
     return False
 
 
-def task_by_number(session: Session, *, person: Person, number: str) -> TaskView | None:
-    """The task numbered ``number`` that ``person`` may see, from the newest plan holding it.
+def task_by_number(
+    session: Session, *, person: Person, number: str, plans: Sequence[int] | None = None
+) -> TaskView | None:
+    """The task numbered ``number`` that ``person`` may see, from the newest plan holding it
+    among ``plans`` (every plan when None; numbers are per plan, so one plan may be given).
 
     A merged row counts too: "9" finds the task numbered "8-10" (or "8、9") when no task is
     numbered "9" in that plan. A task the document left unnumbered is found by its place in the
@@ -254,7 +279,11 @@ def task_by_number(session: Session, *, person: Person, number: str) -> TaskView
     rows = session.exec(
         select(Task)
         .join(Plan, col(Plan.id) == Task.plan_id)
-        .where(visible(session, person=person), or_(col(Task.number) == number, merged))
+        .where(
+            visible(session, person=person),
+            or_(col(Task.number) == number, merged),
+            *_in_plans(plans),
+        )
         .order_by(
             col(Plan.year).is_(None),
             col(Plan.year).desc(),
@@ -274,12 +303,14 @@ def task_by_number(session: Session, *, person: Person, number: str) -> TaskView
         if best is None and _covers(task.number, number):
             best = task
     if best is None and number.isdigit():
-        best = _unnumbered_at(session, person=person, place=int(number))
+        best = _unnumbered_at(session, person=person, place=int(number), plans=plans)
     return tasks_in_view(session, [best])[0] if best is not None else None
 
 
-def _unnumbered_at(session: Session, *, person: Person, place: int) -> Task | None:
-    """The unnumbered task at ``place`` (1-based) in the newest plan that has one there."""
+def _unnumbered_at(
+    session: Session, *, person: Person, place: int, plans: Sequence[int] | None
+) -> Task | None:
+    """The unnumbered task at ``place`` (1-based) in the newest of ``plans`` with one there."""
     return session.exec(
         select(Task)
         .join(Plan, col(Plan.id) == Task.plan_id)
@@ -287,6 +318,7 @@ def _unnumbered_at(session: Session, *, person: Person, place: int) -> Task | No
             visible(session, person=person),
             col(Task.number).is_(None),
             col(Task.seq) == place - 1,
+            *_in_plans(plans),
         )
         .order_by(
             col(Plan.year).is_(None),
@@ -306,7 +338,13 @@ def task_by_id(session: Session, *, person: Person, task_id: int) -> TaskView | 
 
 
 def search_tasks(
-    session: Session, *, person: Person, terms: Sequence[str], limit: int, offset: int = 0
+    session: Session,
+    *,
+    person: Person,
+    terms: Sequence[str],
+    limit: int,
+    offset: int = 0,
+    plans: Sequence[int] | None = None,
 ) -> Page:
     """Open visible tasks whose focus, content or measures hold any term, most terms first."""
     terms = [term for term in dict.fromkeys(term.strip() for term in terms) if term][:_MAX_TERMS]
@@ -323,7 +361,7 @@ def search_tasks(
     hits: ColumnElement[int] = case((matches[0], 1), else_=0)
     for match in matches[1:]:
         hits = hits + case((match, 1), else_=0)
-    where = [visible(session, person=person), _is_open(), or_(*matches)]
+    where = [visible(session, person=person), _is_open(), or_(*matches), *_in_plans(plans)]
     return _page(session, where, limit=limit, offset=offset, order=(hits.desc(), *_ORDER))
 
 
@@ -343,9 +381,12 @@ def _of_leader(name: str) -> ColumnElement[bool]:
     )
 
 
-def status_counts(session: Session, *, person: Person, today: date) -> dict[str, int]:
-    """How many tasks ``person`` may see are in each status, and how many open ones are late."""
-    seen = visible(session, person=person)
+def status_counts(
+    session: Session, *, person: Person, today: date, plans: Sequence[int] | None = None
+) -> dict[str, int]:
+    """How many tasks ``person`` may see (of ``plans``) are in each status, and how many open
+    ones are late."""
+    seen = and_(visible(session, person=person), *_in_plans(plans))
     counts = {
         status: count
         for status, count in session.exec(
@@ -363,30 +404,49 @@ def _oversees(person: Person) -> bool:
 
 
 def tasks_of_department(
-    session: Session, *, person: Person, department: str, limit: int, offset: int = 0
+    session: Session,
+    *,
+    person: Person,
+    department: str,
+    limit: int,
+    offset: int = 0,
+    plans: Sequence[int] | None = None,
 ) -> Page:
     """Open tasks that ``department`` (its name as stored) leads or shares; leaders and admins."""
     if not _oversees(person):
         return [], 0
-    where = [visible(session, person=person), _is_open(), _of_department(department)]
+    where = [
+        visible(session, person=person),
+        _is_open(),
+        _of_department(department),
+        *_in_plans(plans),
+    ]
     return _page(session, where, limit=limit, offset=offset)
 
 
 def tasks_of_leader(
-    session: Session, *, person: Person, leader: str, limit: int, offset: int = 0
+    session: Session,
+    *,
+    person: Person,
+    leader: str,
+    limit: int,
+    offset: int = 0,
+    plans: Sequence[int] | None = None,
 ) -> Page:
     """Open tasks the leader named ``leader`` leads; only leaders and admins may ask."""
     if not _oversees(person):
         return [], 0
-    where = [visible(session, person=person), _is_open(), _of_leader(leader)]
+    where = [visible(session, person=person), _is_open(), _of_leader(leader), *_in_plans(plans)]
     return _page(session, where, limit=limit, offset=offset)
 
 
 def known_names(session: Session) -> tuple[list[str], list[str]]:
-    """(leader names, department names) the ledger knows, for ``read_intent``."""
+    """(leader names, department names) the ledger knows, for ``read_intent``; people who
+    have left are not among them."""
     leaders = session.exec(
         select(Person.name).where(
-            or_(col(Person.role) == Role.leader, col(Person.id).in_(select(TaskLeader.person_id)))
+            col(Person.active).is_(True),
+            or_(col(Person.role) == Role.leader, col(Person.id).in_(select(TaskLeader.person_id))),
         )
     ).all()
     departments = session.exec(select(Department.name)).all()
@@ -409,20 +469,33 @@ def task_texts(session: Session) -> list[tuple[int, str, str]]:
     ]
 
 
-def visible_among(session: Session, *, person: Person, ids: Sequence[int]) -> set[int]:
-    """Which of these tasks ``person`` may see."""
+def visible_among(
+    session: Session, *, person: Person, ids: Sequence[int], plans: Sequence[int] | None = None
+) -> set[int]:
+    """Which of these tasks ``person`` may see (among ``plans``, when given)."""
     if not ids:
         return set()
     found = session.exec(
-        select(Task.id).where(col(Task.id).in_(ids), visible(session, person=person))
+        select(Task.id).where(
+            col(Task.id).in_(ids), visible(session, person=person), *_in_plans(plans)
+        )
     ).all()
+    return {task_id for task_id in found if task_id is not None}
+
+
+def in_plans(session: Session, *, ids: Sequence[int], plans: Sequence[int]) -> set[int]:
+    """Which of these tasks belong to ``plans``, whoever may see them."""
+    if not ids or not plans:
+        return set()
+    found = session.exec(select(Task.id).where(col(Task.id).in_(ids), *_in_plans(plans))).all()
     return {task_id for task_id in found if task_id is not None}
 
 
 def ledger_version(session: Session) -> tuple[object, ...]:
     """What changes whenever the tasks, people or departments do, in one cheap statement:
-    counts, the newest change and the plans' document hashes. Caches of names and task text
-    key on it (with the database), so they never outlive what they were built from."""
+    counts, the newest change, the plans' document hashes and the mark a rename leaves
+    (NAMES_CHANGED). Caches of names and task text key on it (with the database), so they
+    never outlive what they were built from."""
     parts = [
         select(func.count()).select_from(Task),
         select(func.max(Task.updated_at)),
@@ -433,6 +506,7 @@ def ledger_version(session: Session) -> tuple[object, ...]:
         select(func.count()).select_from(Plan),
         select(func.max(Plan.updated_at)),
         select(func.max(Plan.source_hash)),
+        select(OfficeSetting.value).where(OfficeSetting.key == NAMES_CHANGED),
     ]
     row = session.execute(
         sa_select(*(part.scalar_subquery() for part in parts))  # type: ignore[attr-defined]

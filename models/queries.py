@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Table, delete, insert
+from sqlalchemy import select as select_columns  # sqlmodel's select types up to 4 columns
 from sqlmodel import Session, SQLModel, col, select
 
 from models.tables import (
     AuditEvent,
     Department,
     DepartmentRole,
+    PartStatus,
     Person,
     Plan,
     Role,
@@ -136,9 +138,12 @@ def list_tasks(
     department: str | None = None,
     due_before: date | None = None,
     statuses: Iterable[str] | None = None,
+    plans: Sequence[int] | None = None,
 ) -> list[TaskView]:
     """Ledger rows matching every filter given, soonest deadline first (undated last)."""
     query = select(Task)
+    if plans is not None:
+        query = query.where(col(Task.plan_id).in_(list(plans)))
     if leader is not None:
         query = query.where(
             col(Task.id).in_(
@@ -208,14 +213,30 @@ def record_events(
         session.connection().execute(insert(_table(AuditEvent)), rows)
 
 
+# A party new to a task: nothing reported (every row of a bulk insert names the same columns).
+_NO_PART: dict[str, object] = {"part_status": PartStatus.open, "last_report_id": None}
+
+
 def replace_details(session: Session, *, details: Sequence[TaskDetails]) -> None:
     """Set these tasks' leaders, departments and targets in a few bulk statements.
 
-    Progress already achieved on a target with the same metric and unit is kept.
+    Progress already achieved on a target with the same metric and unit is kept, and so is
+    the part (status, last report) of a leader or a department that stays on the task.
     """
     ids = [item.task_id for item in details]
     kept: dict[tuple[int, str, str], float] = {}
+    parts: dict[tuple[object, ...], dict[str, object]] = {}
     for chunk in _chunks(ids):
+        for link in (_table(TaskLeader), _table(TaskDepartment)):
+            keys = list(link.primary_key.columns)  # task_id, then the party's own key
+            parts.update(
+                ((link.name, *row[:-2]), {"part_status": row[-2], "last_report_id": row[-1]})
+                for row in session.connection().execute(
+                    select_columns(*keys, link.c.part_status, link.c.last_report_id).where(
+                        link.c.task_id.in_(chunk), link.c.last_report_id.is_not(None)
+                    )
+                )
+            )
         kept.update(
             ((task_id, metric, unit), achieved)
             for task_id, metric, unit, achieved in session.exec(
@@ -228,11 +249,13 @@ def replace_details(session: Session, *, details: Sequence[TaskDetails]) -> None
             session.execute(delete(table).where(col(table.task_id).in_(chunk)))
     leaders = [
         {"task_id": item.task_id, "person_id": person_id, "position": position}
+        | parts.get(("taskleader", item.task_id, person_id), _NO_PART)
         for item in details
         for position, person_id in enumerate(item.leader_ids)
     ]
     departments = [
         {"task_id": item.task_id, "department_id": dep_id, "role": role, "position": position}
+        | parts.get(("taskdepartment", item.task_id, dep_id, role), _NO_PART)
         for item in details
         for role, ids_ in (
             (DepartmentRole.lead, item.lead_ids),

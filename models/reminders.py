@@ -19,6 +19,8 @@ from sqlalchemy import (
     Engine,
     Select,
     SelectBase,
+    and_,
+    false,
     insert,
     or_,
     union,
@@ -32,7 +34,10 @@ from models.db import session_scope
 from models.tables import (
     Delivery,
     DeliveryStatus,
+    PartStatus,
     Person,
+    Plan,
+    ProgressReport,
     Reminder,
     Role,
     Task,
@@ -43,9 +48,19 @@ from models.tables import (
 CHASED_STATUSES = (TaskStatus.open, TaskStatus.in_progress)
 
 
+def in_live_plan() -> ColumnElement[bool]:
+    """A where() clause on Task: its plan is not archived (an archived plan is never chased).
+    Plans are few: the archived ones are one small subquery, read once per statement."""
+    archived = select_columns(col(Plan.id)).where(col(Plan.archived_at).is_not(None))
+    return col(Task.plan_id).not_in(archived)
+
+
 @dataclass(frozen=True)
 class ChasedTask:
-    """A task the policy looks at, with the people its reminders go to (its leaders)."""
+    """A task the policy looks at, with the people its reminders go to: its leaders, in their
+    order, but for one whose own part of a shared task is done (the lead leader is chased
+    until the task closes). ``reported`` are those of them who reported since the current
+    progress period began: a progress request skips them."""
 
     id: int
     number: str | None
@@ -54,6 +69,7 @@ class ChasedTask:
     recurrence: str | None
     status: str
     people: tuple[int, ...]
+    reported: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -82,9 +98,14 @@ class Carried:
     day: date
 
 
-def chased_tasks(session: Session, *, horizon: date) -> list[ChasedTask]:
+def chased_tasks(
+    session: Session, *, horizon: date, reported_since: datetime | None = None
+) -> list[ChasedTask]:
     """Open tasks whose reminders can fall now: due by ``horizon`` (overdue included),
-    open-ended or recurring. The cost follows what is due, not the size of the ledger."""
+    open-ended or recurring. The cost follows what is due, not the size of the ledger.
+
+    With ``reported_since`` (when the current progress period began), each task says which of
+    its people reported since then."""
     # One index search per branch (ix_task_status_due, _due_kind, _recurrence): written as
     # one OR, SQLite reads every open task through ix_task_status and PostgreSQL scans them.
     branches = (
@@ -92,7 +113,8 @@ def chased_tasks(session: Session, *, horizon: date) -> list[ChasedTask]:
         col(Task.due_kind) == "continuous",
         col(Task.recurrence).is_not(None),
     )
-    return _with_people(session, union(*(_chased(branch) for branch in branches)))
+    found = union(*(_chased(branch) for branch in branches))
+    return _with_people(session, found, reported_since=reported_since)
 
 
 def chased_tasks_by_id(session: Session, ids: Sequence[int]) -> list[ChasedTask]:
@@ -111,27 +133,47 @@ def _chased(
         col(Task.due_kind),
         col(Task.recurrence),
         col(Task.status),
-    ).where(col(Task.status).in_(CHASED_STATUSES), where)
+    ).where(col(Task.status).in_(CHASED_STATUSES), in_live_plan(), where)
 
 
-def _with_people(session: Session, tasks: SelectBase) -> list[ChasedTask]:
-    """The tasks a query finds, in id order, each with its leaders in their order."""
+def _with_people(
+    session: Session, tasks: SelectBase, *, reported_since: datetime | None = None
+) -> list[ChasedTask]:
+    """The tasks a query finds, in id order, each with the leaders it chases in their order."""
     # Joined in the database: an IN list of thousands of ids costs more than the search.
     found = tasks.subquery()
-    rows = session.connection().execute(
-        select_columns(found, col(TaskLeader.person_id))
-        .outerjoin(TaskLeader, col(TaskLeader.task_id) == found.c.id)
-        .order_by(found.c.id, col(TaskLeader.position))
-    )
+    chased = and_(col(TaskLeader.task_id) == found.c.id, _still_chased())
+    if reported_since is None:
+        recent: ColumnElement[bool] = false()
+    else:
+        recent = col(ProgressReport.created_at) >= reported_since
+    query = select_columns(found, col(TaskLeader.person_id), recent).outerjoin(TaskLeader, chased)
+    if reported_since is not None:
+        query = query.outerjoin(
+            ProgressReport, col(ProgressReport.id) == col(TaskLeader.last_report_id)
+        )
+    rows = session.connection().execute(query.order_by(found.c.id, col(TaskLeader.position)))
     fields: dict[int, tuple[str | None, date | None, str, str | None, str]] = {}
     people: dict[int, list[int]] = {}
-    for id_, number, due, due_kind, recurrence, status, person_id in rows:
+    reported: dict[int, set[int]] = {}
+    for id_, number, due, due_kind, recurrence, status, person_id, lately in rows:
         fields.setdefault(id_, (number, due, due_kind, recurrence, status))
         leaders = people.setdefault(id_, [])
         if person_id is not None:
             leaders.append(person_id)
+            if lately:
+                reported.setdefault(id_, set()).add(person_id)
     return [
-        ChasedTask(id_, number, due, due_kind, recurrence, status, tuple(people[id_]))
+        ChasedTask(
+            id_,
+            number,
+            due,
+            due_kind,
+            recurrence,
+            status,
+            tuple(people[id_]),
+            frozenset(reported.get(id_, ())),
+        )
         for id_, (number, due, due_kind, recurrence, status) in fields.items()
     ]
 
@@ -187,22 +229,33 @@ def snoozed(session: Session, *, today: date) -> set[tuple[int, int]]:
 
 
 def task_leader_ids(session: Session, *, task_id: int) -> list[int]:
-    """A task's leaders, the lead first."""
+    """A task's leaders to chase, the lead first: as the sweep's, not one whose own part of
+    the task is done (the lead leader always)."""
     return list(
         session.exec(
             select(TaskLeader.person_id)
-            .where(TaskLeader.task_id == task_id)
+            .where(TaskLeader.task_id == task_id, _still_chased())
             .order_by(col(TaskLeader.position))
         )
     )
 
 
+def _still_chased() -> ColumnElement[bool]:
+    """A leader is chased on a task unless their own part is done; the lead (position 0)
+    always is, until the task closes."""
+    return or_(col(TaskLeader.position) == 0, col(TaskLeader.part_status) != PartStatus.done)
+
+
 def recipients(session: Session, *, ids: Iterable[int]) -> dict[int, Recipient]:
+    """These people, as reminders, nudges and digests see them; those who left are not
+    among them, so nothing is ever sent to them."""
     wanted = sorted(set(ids))
     found: dict[int, Recipient] = {}
     for start in range(0, len(wanted), 5000):
         for person in session.exec(
-            select(Person).where(col(Person.id).in_(wanted[start : start + 5000]))
+            select(Person).where(
+                col(Person.id).in_(wanted[start : start + 5000]), col(Person.active).is_(True)
+            )
         ):
             assert person.id is not None
             found[person.id] = Recipient(

@@ -8,6 +8,12 @@ Who decides a completion or an extension: the task's lead leader (TaskLeader pos
 admin; the admins are the ones asked when a task has no leader. Someone who may decide does
 not wait for themselves: their completion is accepted and their extension granted at once.
 
+A shared task keeps each party's own part (各方): a leader speaks for their TaskLeader row, staff
+for their department's TaskDepartment row(s), an admin for the task's lead (``speaks_for``).
+A report sets the part it speaks for to reported, a completion from the lead closes the task as
+above, and a completion from any other party marks only its own part done: the task stays open
+until the lead's completion is accepted.
+
 Races: a decision is one conditional UPDATE (``… WHERE status = 'submitted'`` or
 ``'pending'``), so of two presses of a button, or two bot processes, exactly one decides and the
 other gets AlreadyDecided. Every other change to a task begins by locking the task's row
@@ -22,10 +28,11 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
 
-from sqlalchemy import func, update
+from sqlalchemy import and_, case, func, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -34,8 +41,11 @@ from sqlmodel.sql.expression import SelectOfScalar
 from models.access import CLOSED_STATUSES
 from models.queries import record_event
 from models.tables import (
+    Department,
+    DepartmentRole,
     ExtensionRequest,
     ExtensionStatus,
+    PartStatus,
     Person,
     ProgressReport,
     ReportStatus,
@@ -165,6 +175,152 @@ def may_approve(session: Session, *, person: Person, task_id: int) -> bool:
     return person.role == Role.admin or _lead_leader_id(session, task_id=task_id) == person.id
 
 
+# --- the parties of a shared task -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Party:
+    """Whom a reporter speaks for on one task: their own part, or the task's lead.
+
+    ``lead`` says whether a completion from them closes the task (as the lead, through review
+    or at once) or marks only their own part done. A task that names no lead (no leader at
+    position 0, no lead department at position 0) is led by whoever reports on it.
+    """
+
+    name: str  # as the chat names the party: 郑昌盛, 学会部
+    lead: bool
+    lead_name: str  # who leads the task: its lead department, else its lead leader
+    leader_id: int | None = None  # speaks for this leader's TaskLeader row
+    department_id: int | None = None  # speaks for this department's TaskDepartment row(s)
+    done: bool = False  # every row it speaks for is done already
+
+
+@dataclass(frozen=True)
+class PartyStanding:
+    """One party of a task and where its part stands, for the task's view."""
+
+    kind: str  # "leader" | "department"
+    name: str
+    lead: bool  # the lead leader, or a lead (牵头) department
+    status: str  # a PartStatus
+    reported_at: datetime | None  # when its last report came
+
+
+def speaks_for(session: Session, *, person: Person, task_id: int) -> Party | None:
+    """Whose part ``person`` reports for on this task; None when they may not report on it.
+
+    A leader of the task speaks for their own TaskLeader row, staff for their department's
+    TaskDepartment row(s) on it, an admin (reporting on someone's behalf) for the whole task:
+    its lead leader's and lead department's rows. The lead is the leader at position 0 and
+    the members of the lead department at position 0.
+    """
+    if not may_report(session, person=person, task_id=task_id):
+        return None
+    return _party(session, person=person, task_id=task_id)
+
+
+def _party(session: Session, *, person: Person, task_id: int) -> Party:
+    """``speaks_for`` whatever the task's status, for someone who reports (or reported) on it."""
+    leaders = session.exec(
+        select(TaskLeader.person_id, TaskLeader.position, TaskLeader.part_status, Person.name)
+        .join(Person, col(Person.id) == TaskLeader.person_id)
+        .where(TaskLeader.task_id == task_id)
+    ).all()
+    leads = and_(col(TaskDepartment.role) == DepartmentRole.lead, col(TaskDepartment.position) == 0)
+    departments = session.exec(
+        select(TaskDepartment.department_id, leads, TaskDepartment.part_status, Department.name)
+        .join(Department, col(Department.id) == TaskDepartment.department_id)
+        .where(TaskDepartment.task_id == task_id)
+    ).all()
+    lead_leader = next(((id_, name) for id_, pos, _, name in leaders if pos == 0), None)
+    lead_department = next(((id_, name) for id_, first, _, name in departments if first), None)
+    lead_name = (lead_department or lead_leader or (None, ""))[1]
+    unled = lead_leader is None and lead_department is None
+    if person.role == Role.admin:
+        leader_id = lead_leader[0] if lead_leader else None
+        department_id = lead_department[0] if lead_department else None
+    elif person.role == Role.leader:
+        leader_id, department_id = person.id, None
+    else:
+        leader_id, department_id = None, person.department_id
+    statuses = [status for id_, _, status, _ in leaders if id_ == leader_id]
+    statuses += [status for id_, _, status, _ in departments if id_ == department_id]
+    if person.role == Role.admin:
+        name, lead = lead_name, True
+    elif person.role == Role.leader:
+        name = person.name
+        lead = unled or (lead_leader is not None and lead_leader[0] == person.id)
+    else:
+        name = next((n for id_, _, _, n in departments if id_ == department_id), "")
+        lead = unled or (lead_department is not None and lead_department[0] == department_id)
+    return Party(
+        name=name,
+        lead=lead,
+        lead_name=lead_name,
+        leader_id=leader_id,
+        department_id=department_id,
+        done=bool(statuses) and all(status == PartStatus.done for status in statuses),
+    )
+
+
+def _mark_part(
+    session: Session, *, task_id: int, party: Party, report_id: int | None, done: bool
+) -> None:
+    """The rows ``party`` speaks for now stand at ``report_id``: done, or else reported
+    (a part that was done stays done)."""
+    for table, key, value in (
+        (TaskLeader, TaskLeader.person_id, party.leader_id),
+        (TaskDepartment, TaskDepartment.department_id, party.department_id),
+    ):
+        if value is None:
+            continue
+        status = (
+            PartStatus.done
+            if done
+            else case(
+                (col(table.part_status) == PartStatus.done, PartStatus.done),
+                else_=PartStatus.reported,
+            )
+        )
+        session.exec(
+            update(table)
+            .where(col(table.task_id) == task_id, col(key) == value)
+            .values(part_status=status, last_report_id=report_id)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def task_parties(session: Session, *, task_id: int) -> list[PartyStanding]:
+    """Every party of a task with its part's status and last report: the leaders in their
+    order, then the lead departments, then the responsible ones."""
+    reported_at = col(ProgressReport.created_at)
+    leaders = session.exec(
+        select(Person.name, TaskLeader.position, TaskLeader.part_status, reported_at)
+        .join(Person, col(Person.id) == TaskLeader.person_id)
+        .outerjoin(ProgressReport, col(ProgressReport.id) == TaskLeader.last_report_id)
+        .where(TaskLeader.task_id == task_id)
+        .order_by(col(TaskLeader.position), col(Person.id))
+    ).all()
+    departments = session.exec(
+        select(Department.name, TaskDepartment.role, TaskDepartment.part_status, reported_at)
+        .join(Department, col(Department.id) == TaskDepartment.department_id)
+        .outerjoin(ProgressReport, col(ProgressReport.id) == TaskDepartment.last_report_id)
+        .where(TaskDepartment.task_id == task_id)
+        .order_by(
+            col(TaskDepartment.role) != DepartmentRole.lead,
+            col(TaskDepartment.position),
+            col(Department.id),
+        )
+    ).all()
+    return [
+        PartyStanding("leader", name, position == 0, status, at)
+        for name, position, status, at in leaders
+    ] + [
+        PartyStanding("department", name, role == DepartmentRole.lead, status, at)
+        for name, role, status, at in departments
+    ]
+
+
 # --- progress ---------------------------------------------------------------------------
 
 
@@ -205,7 +361,8 @@ def record_progress(
     note: str | None = None,
     attachments: Sequence[Attachment] = (),
 ) -> ProgressReport:
-    """A progress report, counted at once (status recorded); an open task becomes in progress.
+    """A progress report, counted at once (status recorded); an open task becomes in progress,
+    and the part the reporter speaks for (``speaks_for``) is reported, unless already done.
 
     ``amount`` is the cumulative amount achieved on the task's target ``target_id`` (巡展
     25/40 -> 25): the target's ``achieved`` becomes exactly that, above its value or below an
@@ -223,7 +380,7 @@ def record_progress(
         raise ValueError(f"percent {percent} is outside 0-100")
     stored = _attachments_json(attachments)
     task = _lock_task(session, task_id=task_id)
-    _require_reporter(session, person_id=person_id, task=task)
+    person = _require_reporter(session, person_id=person_id, task=task)
     target: Target | None = None
     if target_id is not None:
         target = session.get(Target, target_id)
@@ -250,6 +407,8 @@ def record_progress(
         task.updated_at = now
         session.add(task)
     session.flush()
+    party = _party(session, person=person, task_id=task_id)
+    _mark_part(session, task_id=task_id, party=party, report_id=report.id, done=False)
     record_event(
         session,
         at=now,
@@ -305,20 +464,32 @@ def submit_completion(
     note: str | None = None,
     attachments: Sequence[Attachment] = (),
 ) -> ProgressReport:
-    """The reporter says the task is done.
+    """The reporter says the task is done, or, from a party other than the lead, that their
+    own part of it is.
 
-    From someone who may approve it (its lead leader, an admin) it is accepted at once: the
-    task is done, the report accepted and reviewed by its reporter (audit "task.completed").
-    From anyone else it waits for review: the report is submitted, the task pending review
-    (audit "task.completion_submitted").
+    From the lead (``speaks_for``): from someone who may approve it (its lead leader, an
+    admin) it is accepted at once: the task is done, the report accepted and reviewed by its
+    reporter (audit "task.completed"), the lead's part done. From anyone else of the lead it
+    waits for review: the report is submitted, the task pending review, the lead's part
+    reported (audit "task.completion_submitted"). A task already waiting for review gets no
+    second pending report: the one waiting is returned unchanged (its ``person_id`` and
+    ``status`` tell the caller so).
 
-    A task already waiting for review gets no second pending report, from anyone: the one
-    waiting is returned unchanged (its ``person_id`` and ``status`` tell the caller so).
+    From another party only that party's part is done: the report is recorded (``completes``
+    and status recorded), nobody reviews it, and the task stays open (an open one is in
+    progress now; audit "task.part_done" with the party's name).
+
     Raises NotFound, NotAllowed (TaskClosed for a closed task) or ValueError (attachments).
     """
     stored = _attachments_json(attachments)
     task = _lock_task(session, task_id=task_id)
     person = _require_reporter(session, person_id=person_id, task=task)
+    party = _party(session, person=person, task_id=task_id)
+    if not party.lead:
+        return _part_done(
+            session, task=task, party=party, person_id=person_id, text=text, now=now,
+            note=note, attachments=stored,
+        )  # fmt: skip
     waiting = _submitted(session, task_id=task_id)
     if waiting is not None:
         return waiting
@@ -340,6 +511,7 @@ def submit_completion(
     task.updated_at = now
     session.add(task)
     session.flush()
+    _mark_part(session, task_id=task_id, party=party, report_id=report.id, done=at_once)
     record_event(
         session,
         at=now,
@@ -347,6 +519,47 @@ def submit_completion(
         detail=f"report {report.id}",
         actor_id=person_id,
         task_id=task_id,
+    )
+    return report
+
+
+def _part_done(
+    session: Session,
+    *,
+    task: Task,
+    party: Party,
+    person_id: int,
+    text: str,
+    now: datetime,
+    note: str | None,
+    attachments: str,
+) -> ProgressReport:
+    """A party other than the lead says its part is done: recorded, its part done."""
+    assert task.id is not None
+    report = ProgressReport(
+        task_id=task.id,
+        person_id=person_id,
+        text=text,
+        note=note,
+        attachments=attachments,
+        completes=True,
+        status=ReportStatus.recorded,
+        created_at=now,
+    )
+    session.add(report)
+    if task.status == TaskStatus.open:
+        task.status = TaskStatus.in_progress
+        task.updated_at = now
+        session.add(task)
+    session.flush()
+    _mark_part(session, task_id=task.id, party=party, report_id=report.id, done=True)
+    record_event(
+        session,
+        at=now,
+        action="task.part_done",
+        detail=party.name,
+        actor_id=person_id,
+        task_id=task.id,
     )
     return report
 
@@ -380,6 +593,9 @@ def review_completion(
     accepted (audit "task.approved"); returned, the task is in progress again and the report
     returned with ``reason`` as its review note (audit "task.returned"). A reason given with
     an approval is kept as the note too.
+
+    Approved, the part its reporter speaks for is done; the other parties' parts stay as they
+    are, and a return touches none.
 
     Raises NotFound; NotAllowed unless the reviewer is the lead leader or an admin; ValueError
     for a return without a reason; AlreadyDecided when the report is not waiting (any more):
@@ -417,6 +633,10 @@ def review_completion(
         .execution_options(synchronize_session=False)
     )
     _refresh_task(session, task_id=report.task_id)
+    reporter = session.get(Person, report.person_id) if report.person_id is not None else None
+    if approve and reporter is not None:
+        party = _party(session, person=reporter, task_id=report.task_id)
+        _mark_part(session, task_id=report.task_id, party=party, report_id=report.id, done=True)
     record_event(
         session,
         at=now,

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from models.queries import TaskView, tasks_in_view
-from models.reminders import CHASED_STATUSES, Recipient, recipients
+from models.reminders import CHASED_STATUSES, Recipient, in_live_plan, recipients
 from models.tables import AuditEvent, Delivery, Person, ProgressReport, Role, Task
 
 
@@ -45,7 +45,7 @@ def delivered(session: Session, *, kind: str, day: date) -> set[int]:
 def last_activity(session: Session) -> list[TaskActivity]:
     """Every open or in-progress task with the moment it last moved: changed, reported on, or
     named in the audit trail (imports, revisions, reviews, nudges)."""
-    chased = col(Task.status).in_(CHASED_STATUSES)
+    chased = col(Task.status).in_(CHASED_STATUSES) & in_live_plan()
     ids = select(Task.id).where(chased)
     reported: dict[int, datetime] = dict(
         session.exec(

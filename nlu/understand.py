@@ -42,6 +42,7 @@ from nlu.deadline import parse_deadline
 from nlu.edits import Edit, NewTask, read_new_task, scan_edits
 from nlu.intents import Intent, read_intent, search_terms
 from nlu.numbers import chinese_to_number
+from nlu.plans import read_plan_year
 from nlu.quantity import Quantity, read_quantities, read_quantity
 
 Kind = Literal[
@@ -84,6 +85,7 @@ class Reading:
     due_text: str = ""  # the words that gave it
     social: Social | None = None
     unread: str = ""  # what could not be read of a question (said back, never dropped)
+    plan_year: int | None = None  # another year's plan named for the task (去年的第3项: 2024)
     edits: tuple[Edit, ...] = ()  # for edit: the changes, in the order said
     new_task: NewTask | None = None  # for add: the task to add
     text: str = field(default="", compare=False)  # the message, normalised
@@ -452,6 +454,18 @@ def _topic(text: str, spans: Collection[tuple[int, int]]) -> str:
 
 
 def understand(
+    text: str,
+    *,
+    today: date | None = None,
+    leaders: Collection[str] = (),
+    departments: Collection[str] = (),
+) -> Reading:
+    """What ``text`` means, and which year's plan it names a task of (nlu.plans)."""
+    reading = _understand(text, today=today, leaders=leaders, departments=departments)
+    return replace(reading, plan_year=read_plan_year(reading.text, today))
+
+
+def _understand(
     text: str,
     *,
     today: date | None = None,

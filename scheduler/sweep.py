@@ -147,8 +147,13 @@ def plan(
     wait for the snooze to end; a countdown to a deadline does not. A task late by
     ``policy.escalate_after`` working days is escalated once to its lead leader and to the
     ``admins``: for the lead leader it stands in for the task's overdue line that day.
+
+    A task's people are those it still chases (models.reminders: a leader whose own part is
+    done is not); a progress request skips those who reported in its period, and a stage
+    comes back only to someone the task still chases.
     """
     current: dict[int, Chase] = {}
+    chased: set[tuple[int, int]] = set()  # (task, person) today's stage or escalation goes to
     items: dict[int, dict[int, PlannedItem]] = {}  # person -> task -> item
 
     def add(person: int, task_id: int, chase: Chase, key: str) -> None:
@@ -168,17 +173,21 @@ def plan(
         current[task.id] = chase
         waits = chase.kind in ("overdue", "progress")
         for person in task.people:
+            if chase.kind == "progress" and person in task.reported:
+                continue  # reported in this period: nothing to ask
+            chased.add((task.id, person))
             if not (waits and (task.id, person) in held):
                 add(person, task.id, chase, stage_key(chase))
         late = escalation(deadline, today, calendar, policy)
         if late is not None:
             for person in dict.fromkeys((*task.people[:1], *admins)):
+                chased.add((task.id, person))
                 if (task.id, person) not in held:
                     add(person, task.id, late, stage_key(late))
     for back in coming_back:
         chase = current.get(back.task_id)
-        if chase is None:
-            continue  # done, cancelled or reviewed since: not chased again
+        if chase is None or (back.task_id, back.person_id) not in chased:
+            continue  # done, cancelled, reviewed or their part reported since: not chased again
         mine = items.setdefault(back.person_id, {})
         if back.task_id not in mine:  # a newer stage says it all
             mine[back.task_id] = PlannedItem(back.task_id, chase, carried_id=back.reminder_id)
@@ -200,10 +209,15 @@ def previous_workday(calendar: WorkCalendar, day: date) -> date:
 
 
 def due_digests(
-    session: Session, *, today: date, calendar: WorkCalendar, policy: Policy
+    session: Session, *, today: date, calendar: WorkCalendar, policy: Policy, zone: ZoneInfo
 ) -> dict[int, list[PlannedItem]]:
     """The digests due today according to the ledger."""
-    tasks = chased_tasks(session, horizon=reminder_horizon(today, calendar, policy))
+    # A progress request asks about the month (scheduler.policy): a report since the month
+    # began in the office's zone answers it.
+    month = datetime.combine(today.replace(day=1), time(0), zone)
+    tasks = chased_tasks(
+        session, horizon=reminder_horizon(today, calendar, policy), reported_since=month
+    )
     already = reminded(session, task_ids=[task.id for task in tasks])
     back = carried(session, today=today, since=previous_workday(calendar, today))
     held = snoozed(session, today=today)
@@ -353,7 +367,7 @@ async def sweep(
             if delivery is not None and person and person.chat_id is not None and items:
                 jobs.append((person, delivery_id, items))
     with session_scope(engine) as session:
-        digests = due_digests(session, today=today, calendar=calendar, policy=policy)
+        digests = due_digests(session, today=today, calendar=calendar, policy=policy, zone=zone)
         people = recipients(session, ids=digests)
         office_time = office_remind_at(session) or window.start
     # One connection for the sweep's claims and outcomes: hundreds of short transactions, each

@@ -14,12 +14,13 @@ import bot.cli
 from bot.cli import main
 from bot.console import run_console
 from bot.settings import Settings
+from ledger.demo import add_demo_people
 from ledger.importing import import_document
 from models.db import make_engine, session_scope
 from models.people import CONSOLE_ID_BASE
-from models.queries import person_named
+from models.queries import person_named, plan_titled
 from nlu.i18n import translator
-from tests.conftest import ROOT, SEED_004
+from tests.conftest import EXAMPLES, ROOT, SEED_004
 from tests.test_bot_support import NOW
 
 
@@ -131,3 +132,24 @@ async def test_tick_sends_the_days_reminders_with_buttons_that_work(ledger: str)
     assert "I'll remind you again on 2025-12-29." in snooze
     assert "Reminders for 2025-12-29" in back
     assert "Usage: /tick" in usage
+
+
+async def test_import_sends_a_file_from_this_computer_and_its_preview_imports_it(
+    ledger: str,
+) -> None:
+    with session_scope(make_engine(ledger)) as session:
+        add_demo_people(session, now=NOW)  # 周婷, the demo's clerk
+    example = EXAMPLES / "2026_重点工作任务示例.txt"
+    out = await converse(
+        ledger, f"/import {example}", "/press 1", "/import nowhere.txt", "/import", as_name="周婷"
+    )
+    preview, imported, missing, usage = out.split("周婷> ")[1:]
+    assert "市科协2026年重点工作任务 (2026)" in preview and "Tasks: 14" in preview
+    assert "[1] Import   [2] Cancel" in preview
+    assert "Imported as a new plan: 14 tasks." in imported
+    assert "(No such file: nowhere.txt)" in missing
+    assert "Usage: /import FILE" in usage
+    with session_scope(make_engine(ledger)) as session:
+        plan = plan_titled(session, title="市科协2026年重点工作任务", year=2026)
+        clerk = person_named(session, name="周婷")
+        assert plan is not None and clerk is not None and clerk.plan_id == plan.id

@@ -530,7 +530,7 @@ def test_staff_completion_waits_for_review_and_is_submitted_only_once(
     assert task_of(engine, ledger.t15).status == TaskStatus.pending_review
     with session_scope(engine) as session:
         again = submit_completion(
-            session, task_id=ledger.t15, person_id=pid(ledger.county), text="完成了", now=at(1)
+            session, task_id=ledger.t15, person_id=pid(ledger.deputy), text="完成了", now=at(1)
         )
         assert again.id == first and again.person_id == pid(ledger.museum)
         # Even the lead leader saying "done" gets the waiting one back, to decide it.

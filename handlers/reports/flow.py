@@ -13,6 +13,9 @@ It starts from /report, from a message that reads as a report (大篷车已经�
 第20项推迟到明年3月) or from 报告进度 under a reminder digest or a task. /cancel ends it
 anywhere; left idle it ends politely. Nothing is recorded before 确认, and the reply says so.
 A completion or an extension then goes to the task's lead leader (handlers.reports.review).
+On a shared task a completion from a party other than the lead (a responsible department, a
+second leader) marks only that party's part done: the summary says so before 确认, the reply
+after, and the lead leader is told once, with nothing to decide (models.reports.speaks_for).
 """
 
 from __future__ import annotations
@@ -33,8 +36,23 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.common import Asker, Button, Context, Notice, Reply, Services, decide, keyboard
-from handlers.reports.review import extension_request, review_request, to_reviewers
+from handlers.common import (
+    Asker,
+    Button,
+    Context,
+    Notice,
+    Reply,
+    Services,
+    decide,
+    keyboard,
+    no_plan_of,
+)
+from handlers.reports.review import (
+    extension_request,
+    part_done_notice,
+    review_request,
+    to_reviewers,
+)
 from handlers.reports.steps import (
     IDLE,
     STALE,
@@ -57,15 +75,18 @@ from models.queries import TaskView
 from models.reminders import delivery_of, delivery_task_ids
 from models.reports import (
     AlreadyPending,
+    Party,
     approvers,
+    may_approve,
     may_report,
     pick_target,
     record_progress,
     remember_alias,
     request_extension,
+    speaks_for,
     submit_completion,
 )
-from models.tables import ReportStatus, Target, TaskStatus
+from models.tables import ProgressReport, ReportStatus, Target, TaskStatus
 from nlu.i18n import N_, Translate
 from nlu.quantity import read_quantity
 from nlu.understand import understand
@@ -132,10 +153,17 @@ def _amount_text(draft: Draft, view: TaskView, _: Translate) -> str:
     return draft.words
 
 
-def _summary(draft: Draft, view: TaskView, names: list[str], today: date, _: Translate) -> Reply:
+def _summary(
+    draft: Draft, view: TaskView, after: str, part: Party | None, today: date, _: Translate
+) -> Reply:
+    """What is about to be recorded, before 确认, and ``after`` it what happens next. ``part``
+    is the party whose own part a completion marks done, when the reporter does not speak for
+    the task's lead."""
     lines = [title(view, _), ""]
     if draft.kind == "progress":
         lines.append(_("Progress: {amount}").format(amount=esc(_amount_text(draft, view, _))))
+    elif draft.kind == "done" and part is not None:
+        lines.append(esc(_("Report {party}'s part of this task as done.").format(party=part.name)))
     elif draft.kind == "done":
         lines.append(esc(_("Report this task as done.")))
     else:
@@ -147,10 +175,8 @@ def _summary(draft: Draft, view: TaskView, names: list[str], today: date, _: Tra
         lines.append(esc(_("Note: {note}").format(note=draft.note)))
     if draft.files:
         lines.append(esc(_("Attachments: {count}").format(count=len(draft.files))))
-    if draft.kind != "progress" and names:
-        lines.append(
-            esc(_("After you confirm, {names} will review it.").format(names="、".join(names)))
-        )
+    if after:
+        lines.append(esc(after))
     unsure = _unsure_targets(draft, view) if draft.kind == "progress" else []
     if unsure:
         lines += ["", esc(_("Which target does it count towards?"))]
@@ -196,7 +222,9 @@ def _begin(
             found
             for found in (
                 _reportable(session, asker, v)
-                for v in my_tasks(session, person=asker.person, limit=OFFER_LIMIT)[0]
+                for v in my_tasks(
+                    session, person=asker.person, limit=OFFER_LIMIT, plans=asker.plans
+                )[0]
             )
             if found
         ]
@@ -239,10 +267,38 @@ def _next(session: Session, asker: Asker, svc: Services, draft: Draft, view: Tas
         text = title(view, _) + "\n\n" + esc(ask)
         return Step(Reply(text, keyboard([[(_(CANCEL_BUTTON), "rf:no")]])), DATE, draft)
     assert view.task.id is not None
-    names = [person.name for person in approvers(session, task_id=view.task.id)]
-    if asker.person.name in names:
-        names = []
-    return Step(_summary(draft, view, names, svc.today(), _), CONFIRM, draft)
+    part = _own_part(session, asker, view.task.id) if draft.kind == "done" else None
+    after = _after_confirm(session, asker, draft, view.task.id, part)
+    return Step(_summary(draft, view, after, part, svc.today(), _), CONFIRM, draft)
+
+
+def _after_confirm(
+    session: Session, asker: Asker, draft: Draft, task_id: int, part: Party | None
+) -> str:
+    """What 确认 leads to, in words: a part done, a review by whom, or the task closed."""
+    _ = asker.translate
+    if part is not None:
+        text = _(
+            "After you confirm, only {party}'s part is recorded as done: the task stays open "
+            "until its lead {lead} closes it."
+        )
+        return text.format(party=part.name, lead=part.lead_name)
+    if draft.kind == "progress":
+        return ""
+    at_once = may_approve(session, person=asker.person, task_id=task_id)
+    names = [person.name for person in approvers(session, task_id=task_id)]
+    if not at_once and names:
+        return _("After you confirm, {names} will review it.").format(names="、".join(names))
+    if at_once and draft.kind == "done":
+        return _("After you confirm, the task is closed.")
+    return ""
+
+
+def _own_part(session: Session, asker: Asker, task_id: int) -> Party | None:
+    """The party whose part alone the asker's completion marks done; None when it would
+    complete the task (the asker speaks for its lead)."""
+    party = speaks_for(session, person=asker.person, task_id=task_id)
+    return party if party is not None and not party.lead else None
 
 
 def _view(session: Session, asker: Asker, draft: Draft) -> TaskView | None:
@@ -265,8 +321,12 @@ def _read_amount(draft: Draft, text: str) -> None:
 def _from_message(session: Session, asker: Asker, svc: Services, text: str) -> Step:
     """A message that reads as a report: start the draft from what it says."""
     _ = asker.translate
-    understood = understand_message(session, person=asker.person, text=text, today=svc.today())
+    understood = understand_message(
+        session, person=asker.person, text=text, today=svc.today(), plans=asker.plans
+    )
     reading = understood.reading
+    if understood.no_plan_of is not None:
+        return Step(Reply(esc(no_plan_of(understood.no_plan_of, _) + " " + _(CANCELLED))))
     kind = understood.intent if understood.intent in ("progress", "done", "extend") else "progress"
     draft = Draft(kind, text=text, phrase=reading.topic if not reading.numbers else "")
     if kind == "progress":
@@ -323,6 +383,7 @@ def _confirm(session: Session, asker: Asker, svc: Services, draft: Draft) -> Ste
         details = [esc(render.progress(target)) for target in fresh.targets if target.achieved]
         return Step(Reply("\n".join([done, *details[:3]])))
     if draft.kind == "done":
+        part = _own_part(session, asker, task_id)
         report = submit_completion(
             session,
             task_id=task_id,
@@ -332,6 +393,10 @@ def _confirm(session: Session, asker: Asker, svc: Services, draft: Draft) -> Ste
             note=draft.note or None,
             attachments=draft.files,
         )
+        if report.status == ReportStatus.recorded:  # only the asker's own part was done
+            part = part or speaks_for(session, person=asker.person, task_id=task_id)
+            assert part is not None  # they reported on it just now
+            return _part_recorded(session, asker, svc, view, report, part)
         if report.status == ReportStatus.accepted:
             return Step(Reply(_("{task} is done. Thank you!").format(task=title(view, _))))
         outbox = to_reviewers(
@@ -369,6 +434,27 @@ def _confirm(session: Session, asker: Asker, svc: Services, draft: Draft) -> Ste
     return Step(Reply(text + _unreached(session, view, outbox, _)), outbox=outbox)
 
 
+def _part_recorded(
+    session: Session,
+    asker: Asker,
+    svc: Services,
+    view: TaskView,
+    report: ProgressReport,
+    part: Party,
+) -> Step:
+    """Only the asker's part was done: say so, and tell the lead leader the first time."""
+    _ = asker.translate
+    text = _(
+        "Recorded: {party}'s part of {task} is done. The task stays open until its lead {lead} "
+        "closes it."
+    ).format(party=esc(part.name), task=title(view, _), lead=esc(part.lead_name))
+    if part.done:  # said before: the lead leader knows already
+        return Step(Reply(text))
+    notice = part_done_notice(report, view, part.name)
+    outbox = to_reviewers(session, view, asker.person, notice, language=svc.default_language)
+    return Step(Reply(text + _unreached(session, view, outbox, _)), outbox=outbox)
+
+
 def _unreached(session: Session, view: TaskView, outbox: list[Out], _: Translate) -> str:
     assert view.task.id is not None
     people = approvers(session, task_id=view.task.id)
@@ -396,7 +482,9 @@ async def report_command(update: Update, context: Context) -> object:
             reading = understand(argument)
             numbers = reading.numbers or ((argument.strip(),) if argument.strip().isdigit() else ())
             if numbers:
-                view = task_by_number(session, person=asker.person, number=numbers[0])
+                view = task_by_number(
+                    session, person=asker.person, number=numbers[0], plans=asker.plans
+                )
                 if view is None:
                     text = _("I can't find a task numbered {number} that you may see.")
                     return Step(Reply(text.format(number=esc(numbers[0]))))
@@ -501,7 +589,9 @@ async def task_answered(update: Update, context: Context) -> object:
         draft = draft_of(context, DRAFT)
         if draft is None:
             return _from_message(session, asker, svc, text)
-        understood = understand_message(session, person=asker.person, text=text, today=svc.today())
+        understood = understand_message(
+            session, person=asker.person, text=text, today=svc.today(), plans=asker.plans
+        )
         if understood.task is None and not understood.candidates:
             _ = asker.translate
             ask = _("Which task do you mean? Pick one, or send its number.")
@@ -579,7 +669,9 @@ def _another_report(
     reading = understand(text)
     if reading.kind not in ("progress", "done", "extend") or not reading.numbers:
         return False
-    other = task_by_number(session, person=asker.person, number=reading.numbers[0])
+    other = task_by_number(
+        session, person=asker.person, number=reading.numbers[0], plans=asker.plans
+    )
     return other is not None and other.task.id != view.task.id
 
 

@@ -117,6 +117,19 @@ def review_request(report: ProgressReport, view: TaskView) -> Any:
     return build
 
 
+def part_done_notice(report: ProgressReport, view: TaskView, party: str) -> Any:
+    """For the lead leader: one party's own part of a shared task is done (nothing to decide)."""
+
+    def build(reporter: str, _: Translate) -> tuple[str, InlineKeyboardMarkup | None]:
+        text = _("{name} reports that {party}'s part of this task is done; the task stays open:")
+        lines = [esc(text.format(name=reporter, party=party)), title(view, _)]
+        if report.note:
+            lines.append(esc(_("Note: {note}").format(note=report.note)))
+        return "\n".join(lines), None
+
+    return build
+
+
 def extension_request(request: ExtensionRequest, view: TaskView) -> Any:
     def build(reporter: str, _: Translate) -> tuple[str, InlineKeyboardMarkup | None]:
         old = request.previous_due.isoformat() if request.previous_due else _("no fixed deadline")
