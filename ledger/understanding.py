@@ -97,6 +97,7 @@ def _edit_json(edit: Edit) -> dict[str, Any]:
         "names": list(edit.names),
         "text": edit.text,
         "due": edit.due.isoformat() if edit.due else None,
+        "due_text": edit.due_text,  # 持续推进 has words and no date
         "quantity": _quantity(edit.quantity),
     }
 

@@ -232,8 +232,10 @@ _NOT_DEPARTMENTS = frozenset(
     ["全部", "内部", "外部", "局部", "干部", "本部", "一部", "部门", "单位", "部室", "学会", "大会"]
 )
 # Nor a department's name these words of changing one.
-_NOT_IN_DEPARTMENTS = re.compile(r"改为|改成|换成|换为|调整|负责|牵头|配合|增加|去掉|删除|交给|^由")
-_NAME_LEAD_IN = re.compile(r"^(?:的|由|让|请|把|将|给|是|为|和|交给|改由|交由)+")
+_NOT_IN_DEPARTMENTS = re.compile(
+    r"改为|改成|换成|换为|调整|负责|牵头|配合|增加|去掉|删除|交给|由|不要|不用|不需要|不再"
+)
+_NAME_LEAD_IN = re.compile(r"^(?:就|的|由|让|请|把|将|给|是|为|和|交给|改由|交由)+")
 _NAME_TAIL = re.compile(r"(?:同志|来|去|也|一起|共同|的)+$")
 _LIST_SEPARATORS = "、/,，"
 _AND = "和及与跟"
@@ -399,6 +401,7 @@ _RULES = (
         "add",
     ),
     _rule(rf"{_LEADER}{_AMONG}{_REMOVE}(?P<n>{_RUN}){_END}", "leader", "remove"),
+    _rule(rf"{_REMOVE}{_LEADER}(?P<n>{_RUN}){_END}", "leader", "remove"),
     _rule(rf"{_REMOVE}(?P<n>{_RUN})(?:的)?{_LEADER}{_END}", "leader", "remove"),
     _rule(
         rf"{_LEADER_LONG}{_OLD_SET}?(?P<n>{_RUN}){_TITLED}(?:来)?(?:{_HANDLE})?{_END}",
@@ -413,9 +416,11 @@ _RULES = (
     _rule(rf"把(?P<n>{_RUN})从(?:的)?{_LEADER}{_AMONG}{_REMOVE}{_END}", "leader", "remove"),
     # lead departments
     _rule(rf"{_LEAD}{_AMONG}{_ADD}(?P<n>{_RUN}){_END}", "lead", "add"),
+    _rule(rf"{_ADD}{_LEAD_LONG}(?P<n>{_RUN}){_END}", "lead", "add"),
     _rule(rf"{_ADD}(?P<n>{_RUN})(?:为|作为)?(?:共同)?{_LEAD}{_END}", "lead", "add"),
     _rule(rf"(?P<n>{_RUN})也(?:一起|共同)?牵头(?:负责)?", "lead", "add", names_first=True),
     _rule(rf"{_LEAD}{_AMONG}{_REMOVE}(?P<n>{_RUN}){_END}", "lead", "remove"),
+    _rule(rf"{_REMOVE}{_LEAD_LONG}(?P<n>{_RUN}){_END}", "lead", "remove"),
     _rule(rf"把(?P<n>{_RUN})从(?:的)?{_LEAD}{_AMONG}{_REMOVE}{_END}", "lead", "remove"),
     _rule(rf"{_REMOVE}(?P<n>{_RUN})(?:的)?{_LEAD}{_END}", "lead", "remove"),
     _rule(rf"不(?:再|用|需要|要)?由(?P<n>{_RUN})(?:来)?牵头(?:负责)?", "lead", "remove"),
@@ -432,6 +437,7 @@ _RULES = (
     ),
     # departments that share the task
     _rule(rf"{_SHARE}{_AMONG}{_ADD}(?P<n>{_RUN}){_END}", "responsible", "add"),
+    _rule(rf"{_ADD}{_SHARE_LONG}(?P<n>{_RUN}){_END}", "responsible", "add"),
     _rule(
         rf"{_ADD}(?P<n>{_RUN})(?:为|作为)?(?:{_SHARE_LONG}|参与配合|一起配合|配合|参与|协助|协办){_END}",
         "responsible",
@@ -451,6 +457,8 @@ _RULES = (
         names_first=True,
     ),
     _rule(rf"{_SHARE}{_AMONG}{_REMOVE}(?P<n>{_RUN}){_END}", "responsible", "remove"),
+    _rule(rf"{_REMOVE}{_SHARE_LONG}(?P<n>{_RUN}){_END}", "responsible", "remove"),
+    _rule(rf"{_SHARE}{_AMONG}(?:不要|不用|不需要)(?P<n>{_RUN}){_END}", "responsible", "remove"),
     _rule(rf"把(?P<n>{_RUN})从(?:的)?{_SHARE}{_AMONG}{_REMOVE}{_END}", "responsible", "remove"),
     _rule(rf"{_REMOVE}(?P<n>{_RUN})(?:的)?{_SHARE}{_END}", "responsible", "remove"),
     _rule(
@@ -507,9 +515,9 @@ _DUE_VERB = (
     r"|定为|定在|定于|设为|设定为|设置为|提前到|提前至|为|是|:"
 )
 _DUE_CUE = re.compile(
-    r"(?P<cue>截止时间|截止日期|截止期限|截止时限|完成时限|完成期限|完成时间|完成日期|办结时间|办结时限"
-    r"|办结期限|到期时间|到期日期|到期日|时间节点|时间要求|时限|期限|截止|deadline|时间)"
-    rf"(?:要求)?(?:(?:由|从)[^,;]*?(?P<changed>{_DUE_VERB})|(?P<verb>{_DUE_VERB})?)"
+    r"(?:截止时间|截止日期|截止期限|截止时限|完成时限|完成期限|完成时间|完成日期|办结时间|办结时限"
+    r"|办结期限|到期时间|到期日期|到期日|时间节点|时间要求|时限|期限|截止|deadline)"
+    rf"(?:要求)?(?:(?:由|从)[^,;]*?(?:{_DUE_VERB})|(?:{_DUE_VERB})?)"
 )
 _DUE_BY = re.compile(
     r"(?:之前|以前|前)(?:要|需要|须|必须|务必|应|应当)?(?:全部)?"
@@ -547,7 +555,7 @@ _QUESTION_START = re.compile(r"^(?:什么|啥|多少|哪|谁|几|怎么|如何|�
 _REASON = re.compile(r"(?:原因|理由|缘由)(?:是|为)?\s*:?\s*")
 _BECAUSE = re.compile(r"^(?:因为|由于|鉴于|因)")
 _CANCEL = re.compile(
-    r"取消|撤销|撤掉|撤回|作废|废止|终止|停止|停办|删除|删掉|划掉|去掉|拿掉|不做了|不搞了|不办了|不弄了"
+    r"停止执行|终止执行|停止实施|取消|撤销|撤掉|撤回|作废|废止|终止|停止|停办|删除|删掉|划掉|去掉|拿掉|不做了|不搞了|不办了|不弄了"
     r"|不干了|不再开展|不开展了|不用做了|不用办了|不用搞了|不需要做了|不需要办了|不要了|不再做了"
     r"|不再执行|不做"
 )
@@ -558,7 +566,7 @@ _NOT_CANCEL = re.compile(r"提醒|催")
 _GLUE_WORDS = (
     r"的|了|吧|啊|呀|哈|啦|哦|嗯|一下|即可|就行|就好|就可以了?|好了|把|将|请|麻烦你?|帮我|帮忙|劳驾"
     r"|能不能|能否|可不可以|可否|(?:可以吗|行吗|好吗|好不好|行不行)\??|可以|要在|须在|需在|必须于|必须在|必须"
-    r"|务必在|务必于|务必|确保|应在|应于|应当|要|需要|在|于|也|再|都|并|同时|另外|然后|还有|此外"
+    r"|务必在|务必于|务必|确保|应在|应于|应当|要|需要|在|于|也|再|都|就|并|同时|另外|然后|还有|此外"
     r"|这项工作|这个任务|这项|该项|此项|本项|那项|这个|那个|这条|那条|这件|那件|项|任务|工作|事项"
     r"|台账(?:里|中|上)?|的话|一并|现在|从现在起|即日起|谢谢|辛苦了?|麻烦了|好的|就这样"
     r"|(?:请)?(?:更新|修改|调整|改)(?:一下)?(?:台账)?|请知悉|ok|[\s:、()\"'“”‘’!.。]"
@@ -569,7 +577,7 @@ _TRAILING_GLUE = re.compile(rf"(?:{_GLUE_WORDS})+$")
 # What the words naming a task never hold: a report's or a question's words.
 _NOT_A_TOPIC = re.compile(
     r"\d|已|了|正在|召开|举办|开展|跑|办了|完成|是不|有没|是否|谁|什么|啥|哪|吗|么|呢|几|多少|\?"
-    r"|预计|估计|计划|打算|可能|有望|力争|争取"
+    r"|预计|估计|计划|打算|可能|有望|力争|争取|去掉|删除|取消|增加|加上|不要|不用|不再"
 )
 
 
@@ -580,12 +588,17 @@ def _glue(text: str) -> bool:
 # --- reading a clause ------------------------------------------------------------------------
 
 
+# Beyond these lengths words are not a change's or a date's (and reading them would cost time
+# a long message should not take): a clause that long is a report, or a new task's words.
+LONGEST_CLAUSE = 80
+LONGEST_DATE = 24
+
+
 @dataclass(frozen=True)
 class _Found:
     start: int  # in the clause
     end: int
     edits: tuple[Edit, ...]
-    lone: bool = False  # a date alone: a change only beside another
 
 
 def _edits_for(
@@ -658,9 +671,6 @@ def _deadline(words: str, today: date) -> tuple[date | None, str] | None:
 
 def _by_due_cue(clause: str, pos: int, today: date) -> _Found | None:
     for match in _DUE_CUE.finditer(clause, pos):
-        told = match.group("verb") or match.group("changed")
-        if told is None and match.group("cue") == "时间":
-            continue  # 时间 alone is too common a word to be told a deadline without a verb
         read = _deadline(clause[match.end() :], today)
         if read is not None:
             due, words = read
@@ -672,7 +682,7 @@ def _by_due_before(clause: str, pos: int, today: date) -> _Found | None:
     """6月底前完成: the longest words before 前完成 that read as a deadline."""
     for match in _DUE_BY.finditer(clause, pos):
         head = clause[pos : match.start()]
-        for start in range(len(head)):
+        for start in range(max(0, len(head) - LONGEST_DATE), len(head)):
             read = _deadline(head[start:] + "前", today)
             if read is None:
                 continue
@@ -714,13 +724,15 @@ def _next_change(
 class _Clause:
     edits: tuple[Edit, ...]
     before: str  # words before the first change in the clause
-    lone: bool = False
+    lone: bool = False  # a date alone: a change only beside another
 
 
 def _read_clause(
     clause: str, known: _Known, today: date, cut_at: frozenset[int], dates: bool
 ) -> _Clause | None:
     """The changes in one clause, each followed only by glue; None when it says anything else."""
+    if len(clause) > LONGEST_CLAUSE:
+        return None
     edits: list[Edit] = []
     before = ""
     pos = 0
@@ -843,13 +855,13 @@ def scan_edits(
     prepared = _prepare(text)
     known = _known(leaders, departments)
     work = prepared.work
-    dates = not _ASKS_LATER.search(work)
     consumed: list[tuple[int, int]] = []
     tail = _text_tail(prepared)
     end = len(work)
     if tail is not None:
         end = tail[0]
         consumed.append((end, len(work)))
+    dates = not _ASKS_LATER.search(work, 0, end)
     reason_cue = _REASON.search(work, 0, end)
     reason = ""
     if reason_cue is not None:
@@ -865,7 +877,7 @@ def scan_edits(
     for index, (start, stop) in enumerate(spans):
         clause = work[start:stop]
         if cancelled:
-            if not reason:
+            if not reason and not _CANCEL.fullmatch(_strip_glue(work[start : spans[-1][1]])):
                 reason = _reason(prepared, start, spans[-1][1])
                 consumed.append((start - 1, spans[-1][1]))
             break
@@ -898,18 +910,17 @@ def scan_edits(
                 cancelled = True
                 if pending_reason is not None and not reason:
                     reason = _reason(prepared, *pending_reason)
-                    consumed.append((pending_reason[0] - 1, pending_reason[1]))
                 continue
             return EditScan()
-        if _BECAUSE.match(clause.strip()) and pending_reason is None and not edits:
+        if _BECAUSE.match(clause.strip()) and pending_reason is None:
+            # 因机构调整，…: a cancel's reason; beside other changes, said and not kept.
             pending_reason = (start, stop)
+            consumed.append((start - 1, stop))
             continue
         first = not edits and not topic and index == 0 and not _NOT_A_TOPIC.search(clause)
         if first and (_TASK_WORDS.search(clause[-2:]) or prepared.refs):
             topic = clause.strip()  # 大篷车那项，…: the task, named before its changes
             continue
-        return EditScan()
-    if pending_reason is not None and not cancelled:
         return EditScan()
     if tail is not None:
         edits.append(tail[1])
@@ -917,13 +928,15 @@ def scan_edits(
         edits.extend(lone)
     if cancelled:
         edits = [replace(edit, text=reason) if edit.field == "cancel" else edit for edit in edits]
-    numbers = tuple(
-        dict.fromkeys(
-            number
-            for number, at in prepared.refs
-            if not any(low < at <= high for low, high in consumed)  # (a cue, its words]
-        )
-    )
+    outside = [
+        (number, at)
+        for number, at in prepared.refs
+        if not any(low < at <= high for low, high in consumed)  # (a cue, its words]
+    ]
+    places = {next((i for i, (_, stop) in enumerate(spans) if at <= stop), -1) for _, at in outside}
+    if len(places) > 1:
+        return EditScan()  # 第3项由李麟负责，第4项由陈汉平负责: a change each, not one for both
+    numbers = tuple(dict.fromkeys(number for number, _ in outside))
     return EditScan(_merged(edits), numbers, re.sub(r"^(?:把|将)|的$", "", topic.strip()))
 
 
@@ -941,7 +954,7 @@ def read_edits(
 # --- a new task ------------------------------------------------------------------------------
 
 _NEW_TASK = re.compile(
-    r"^(?:请|麻烦你?|帮我|帮忙|劳驾)?\s*(?:在)?(?:台账|清单)?(?:里|中|上)?\s*(?:再)?"
+    r"^(?:请|麻烦你?|帮我|帮忙|劳驾|给我)*\s*(?:在)?(?:台账|清单)?(?:里|中|上)?\s*(?:再)?"
     r"(?:(?:新增|增加|添加|新建|增补|补充|加|补)(?:一个|一项|一条|一件|个|项|条)?(?:新的?)?(?:重点)?"
     r"(?:工作任务|任务|工作|事项)|(?:新增|增加|添加|增补|补充|加|补)(?:一个|一项|一条|一件)|新任务"
     r"|(?P<bare>新增))"

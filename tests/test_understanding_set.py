@@ -174,3 +174,51 @@ def test_the_scoring_holds_a_change_to_its_names_and_date() -> None:
         assert score(items, [result])["edits"] == 0.0
     extra = {"intent": "edit", "task": 3, "edits": [right, dict(right, field="due")]}
     assert score(items, [extra])["edits"] == 0.0
+
+
+def test_the_json_carries_a_change_or_a_new_task_only_for_those_intents(
+    demo_ledger: Engine,
+) -> None:
+    messages = [
+        {"text": "第15项目标改为45场，截止时间改为11月底", "as": "周婷", "today": "2025-05-26"},
+        {
+            "text": "新增任务：组织科普讲解大赛，普及部牵头，李麟负责",
+            "as": "周婷",
+            "today": "2025-05-26",
+        },
+        {"text": "大篷车已经跑了25场", "as": "刘洋", "today": "2025-05-26"},
+    ]
+    edit, add, progress = understood(demo_ledger, messages)
+    assert (edit["intent"], edit["task"], "new_task" in edit) == ("edit", 15, False)
+    assert edit["edits"] == [
+        {
+            "field": "target",
+            "mode": "set",
+            "names": [],
+            "text": "",
+            "due": None,
+            "due_text": "",
+            "quantity": {"value": 45.0, "unit": "场"},
+        },
+        {
+            "field": "due",
+            "mode": "set",
+            "names": [],
+            "text": "",
+            "due": "2025-11-30",
+            "due_text": "11月底",
+            "quantity": None,
+        },
+    ]
+    assert (add["intent"], add["task"], "edits" in add) == ("add", None, False)
+    assert add["new_task"] == {
+        "content": "组织科普讲解大赛",
+        "leaders": ["李麟"],
+        "lead": ["普及部"],
+        "responsible": [],
+        "due": None,
+        "due_text": "",
+        "measures": "",
+    }
+    assert progress["intent"] == "progress"
+    assert "edits" not in progress and "new_task" not in progress
