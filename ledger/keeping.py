@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from rapidfuzz import fuzz, process
 from sqlmodel import Session
@@ -17,6 +18,7 @@ from sqlmodel import Session
 from ledger.names import strip_title
 from ledger.render import FIELD_NAMES, esc
 from models.edits import DEPARTMENT_FIELDS, Change, office_departments, office_leaders
+from nlu.deadline import parse_deadline
 from nlu.edits import Edit
 from nlu.i18n import N_, Translate
 from nlu.names import normalise_department
@@ -104,7 +106,7 @@ def change_line(change: Change, names: Sequence[str], _: Translate) -> str:
             return f"• {esc(what)}: {esc(_(MODE_NAMES[change.mode]).format(names=joined))}"
         return f"• {esc(what)} → {esc(joined)}"
     if change.field == "due":
-        day = change.due.isoformat() if change.due else "-"
+        day = change.due.isoformat() if change.due else change.due_text or "-"
         said = f"（{change.due_text}）" if change.due_text and change.due_text != day else ""
         return f"• {esc(what)} → {esc(day)}{esc(said)}"
     if change.field == "target":
@@ -152,6 +154,11 @@ class Unresolved:
         return "\n".join(lines)
 
 
+def _open_ended(words: str) -> bool:
+    """持续推进, 长期坚持: a deadline that by design has no date (the grammar's "continuous")."""
+    return bool(words) and parse_deadline(words, today=date(2000, 1, 1)).kind == "continuous"
+
+
 def changes_from(
     session: Session, said: Sequence[Edit]
 ) -> tuple[list[Change], list[list[str]], Unresolved]:
@@ -171,9 +178,10 @@ def changes_from(
             change = Change(edit.field, edit.mode, found.ids)
             shown = found.names
         elif edit.field == "due":
-            if edit.due is None:
+            open_ended = edit.due is None and _open_ended(edit.due_text)
+            if edit.due is None and not open_ended:
                 unresolved.empty.append("due")
-            change = Change("due", due=edit.due, due_text=edit.due_text)
+            change = Change("due", due=edit.due, due_text=edit.due_text, open_ended=open_ended)
         elif edit.field == "target":
             if edit.quantity is None:
                 unresolved.empty.append("target")

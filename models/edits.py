@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, or_
@@ -73,6 +73,7 @@ class Change:
     text: str = ""  # content, measures, or a cancel's reason
     due: date | None = None
     due_text: str = ""
+    open_ended: bool = False  # no date by design (持续推进, 长期坚持): never chased as late
     value: float | None = None  # a target's amount
     unit: str = ""
 
@@ -84,6 +85,7 @@ class Change:
             "text": self.text,
             "due": self.due.isoformat() if self.due else None,
             "due_text": self.due_text,
+            "open_ended": self.open_ended,
             "value": self.value,
             "unit": self.unit,
         }
@@ -101,6 +103,7 @@ class Change:
             text=str(data.get("text") or ""),
             due=date.fromisoformat(due) if isinstance(due, str) else None,
             due_text=str(data.get("due_text") or ""),
+            open_ended=bool(data.get("open_ended")),
             value=float(value) if isinstance(value, int | float) else None,
             unit=str(data.get("unit") or ""),
         )
@@ -164,7 +167,7 @@ def apply_changes(
         raise TaskClosed(task_id, task.status)
     leaders_before = _leader_ids(session, task_id)
     done = Changed(task_id)
-    for change in changes:
+    for change in (_where_held(session, task_id, change) for change in changes):
         before = describe(session, task, change.field)
         _apply(session, task, change, now=now)
         session.flush()
@@ -213,7 +216,9 @@ def _apply(session: Session, task: Task, change: Change, *, now: datetime) -> No
     elif change.field == "due":
         task.due = change.due
         task.due_text = (change.due_text or (change.due.isoformat() if change.due else ""))[:200]
-        task.due_kind = "by" if change.due is not None else "unknown"
+        task.due_kind = (
+            "by" if change.due is not None else "continuous" if change.open_ended else "unknown"
+        )
         task.recurrence = None
     elif change.field == "content":
         if not change.text.strip():
@@ -227,6 +232,19 @@ def _apply(session: Session, task: Task, change: Change, *, now: datetime) -> No
         task.status = TaskStatus.cancelled
     else:
         raise ValueError(f"no such field: {change.field}")
+
+
+def _where_held(session: Session, task_id: int, change: Change) -> Change:
+    """A department to remove is removed where the task holds it: 去掉办公室 said of a
+    responsible department means the lead one when 办公室 leads."""
+    if change.mode != "remove" or change.field not in DEPARTMENT_FIELDS:
+        return change
+    if set(change.ids) & set(_department_ids(session, task_id, change.field)):
+        return change
+    other = "lead" if change.field == "responsible" else "responsible"
+    if set(change.ids) & set(_department_ids(session, task_id, other)):
+        return replace(change, field=other)
+    return change
 
 
 def _merged(current: list[int], change: Change) -> list[int]:

@@ -246,3 +246,16 @@ async def test_reminders_follow_a_changed_deadline_and_leader(bot: Harness) -> N
     # The new leader is reminded of task 3 at a tier of the new date, not the old one.
     (digest,) = digests(await sweep_at(bot, "2025-09-19 10:00"), li["id"])
     assert "No. 3 " in html_to_text(digest.text)
+
+
+async def test_a_deadline_made_open_ended_is_no_longer_missing(bot: Harness) -> None:
+    clerk = bot.person("周婷", role=Role.admin)
+    calls = await bot.say(clerk, "第20项期限改为持续推进")
+    assert "deadline → 持续推进" in text_of(calls)
+    await bot.press(clerk, last(calls), "Confirm")
+    task = stored(bot, "20")
+    assert (task.due, task.due_kind, task.due_text) == (None, "continuous", "持续推进")
+    calls = await bot.say(clerk, "第5项去掉学会部")  # 学会部 leads task 5: it goes from there
+    assert "Change No. 5" in text_of(calls)
+    await bot.press(clerk, last(calls), "Confirm")
+    assert lead_of(bot, "5") == []

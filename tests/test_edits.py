@@ -208,6 +208,17 @@ def test_adding_and_removing_departments_keeps_the_others_in_order(
         assert sorted(rows) == sorted([(o.museum, "lead", 0), (o.science, "responsible", 0)])
 
 
+def test_a_department_removed_is_removed_where_the_task_holds_it(
+    office: tuple[Engine, Office],
+) -> None:
+    engine, o = office
+    with session_scope(engine) as session:
+        clerk = _person(session, o.clerk)
+        change = Change("responsible", "remove", (o.society,))  # 学会部 leads task 1
+        done = apply_changes(session, actor=clerk, task_id=o.t1, changes=[change], now=NOW)
+        assert done.lines == [("lead", "学会部", "-")]
+
+
 def test_a_target_in_a_known_unit_changes_and_a_new_unit_is_added(
     office: tuple[Engine, Office],
 ) -> None:
