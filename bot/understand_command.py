@@ -20,6 +20,7 @@ from sqlmodel import Session
 from bot.settings import Settings
 from ledger.understanding import understand_message
 from models.db import ledger_engine, session_scope
+from models.plans import plans_in_scope
 from models.queries import person_named
 from nlu.i18n import Translate
 
@@ -43,7 +44,9 @@ def _one(session: Session, text: str, name: str, today: date, _: Translate) -> d
     person = person_named(session, name=name)
     if person is None:
         return {"error": _("{name} is not in the ledger.").format(name=name)}
-    return understand_message(session, person=person, text=text, today=today).as_json()
+    # The plans the person's chat questions are about (their chosen plan, else the current ones).
+    plans = plans_in_scope(session, person=person, today=today)
+    return understand_message(session, person=person, text=text, today=today, plans=plans).as_json()
 
 
 def cmd_understand(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
