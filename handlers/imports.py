@@ -23,7 +23,6 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import Session
 from telegram import Document, Update
@@ -46,6 +45,7 @@ from handlers.common import (
     stranger_reply,
     stranger_translator,
 )
+from handlers.steps import JsonDraft, keep
 from ledger.draft import LedgerError, Where
 from ledger.grid import plan_year
 from ledger.importer import MISSING, ParsedPlan
@@ -81,7 +81,7 @@ _YEAR_ONLY = re.compile(r"(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{
 
 
 @dataclass(frozen=True)
-class Pending:
+class Pending(JsonDraft):
     """The previewed file, as kept in user_data (JSON) until 导入 or 取消."""
 
     file_id: str
@@ -93,18 +93,6 @@ class Pending:
     @property
     def token(self) -> str:
         return self.sha256[:TOKEN_LENGTH]
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-    @classmethod
-    def of(cls, data: Any) -> Pending | None:
-        if not isinstance(data, dict):
-            return None
-        try:
-            return cls(**data)
-        except TypeError:
-            return None
 
 
 def caption_plan(caption: str | None) -> tuple[int | None, str | None]:
@@ -245,13 +233,7 @@ def _rehearse(
 
 
 def _keep(context: Context, pending: Pending | None) -> None:
-    data = context.user_data
-    if data is None:
-        return
-    if pending is None:
-        data.pop(PENDING, None)
-    else:
-        data[PENDING] = pending.to_json()
+    keep(context, PENDING, pending)
 
 
 # --- what the preview and the result say ------------------------------------------------------

@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from sqlmodel import Session
 from telegram import InlineKeyboardMarkup, Update
@@ -42,6 +42,23 @@ log = logging.getLogger(__name__)
 
 IDLE = timedelta(minutes=30)  # an untouched conversation ends after this (REPORT_IDLE_MINUTES)
 STALE = N_("This button no longer works.")
+
+
+class JsonDraft:
+    """A dataclass draft kept as JSON: its fields, and back (None when what is stored is not
+    one: an older shape, or nothing)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def of(cls, data: Any) -> Self | None:
+        if not isinstance(data, dict):
+            return None
+        try:
+            return cls(**data)
+        except TypeError:
+            return None
 
 
 class Drafted(Protocol):

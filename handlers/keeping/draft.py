@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from handlers.common import Asker, Button, Context, Reply, keyboard
 from handlers.keeping.changes import not_allowed, task_title
-from handlers.steps import Step
+from handlers.steps import JsonDraft, Step
 from ledger.keeping import change_line
 from ledger.render import esc
 from models.edits import Change, may_change
@@ -22,7 +22,7 @@ NOTHING_CHANGED = N_("Cancelled. Nothing was changed.")
 
 
 @dataclass
-class KeepDraft:
+class KeepDraft(JsonDraft):
     """What the conversation is about to change, kept in user_data as JSON."""
 
     kind: str  # edit | add
@@ -31,18 +31,6 @@ class KeepDraft:
     names: list[list[str]] = field(default_factory=list)  # each change's names, for the preview
     new: dict[str, Any] = field(default_factory=dict)  # a new task (handlers.keeping.adding)
     text: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-    @classmethod
-    def of(cls, data: Any) -> KeepDraft | None:
-        if not isinstance(data, dict):
-            return None
-        try:
-            return cls(**data)
-        except TypeError:
-            return None
 
 
 def draft_of(context: Context) -> KeepDraft | None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from handlers.common import Context
 from handlers.steps import (
     IDLE,
     STALE,
+    JsonDraft,
     Out,
     Sent,
     Step,
@@ -47,7 +47,7 @@ TITLE_WIDTH = 40  # characters of a task's title in the flow's messages
 
 
 @dataclass
-class Draft:
+class Draft(JsonDraft):
     """What a conversation has gathered so far; kept in user_data as JSON between steps.
 
     A report uses every field; a decision keeps the task and, in ``offered``, the id of the
@@ -67,18 +67,6 @@ class Draft:
     files: list[dict[str, str]] = field(default_factory=list)
     due: str = ""  # an extension's new deadline, ISO
     target: int | None = None  # the target an amount counts towards, when the sender chose it
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-    @classmethod
-    def of(cls, data: Any) -> Draft | None:
-        if not isinstance(data, dict):
-            return None
-        try:
-            return cls(**data)
-        except TypeError:
-            return None
 
 
 def draft_of(context: Context, key: str) -> Draft | None:
