@@ -126,6 +126,7 @@ def build_application(
         admin_telegram_ids=frozenset(settings.admin_telegram_ids),
         nudge=nudge_now,
         reminder_hours=settings.reminder_window,
+        lights=settings.lights,
     )
     _register(
         application,

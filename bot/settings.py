@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import PositiveFloat, PositiveInt, SecretStr, field_validator
+from pydantic import Field, PositiveFloat, PositiveInt, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from ledger.lights import Lights
 from nlu.i18n import LANGUAGES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +45,12 @@ class Settings(BaseSettings):
     weekly_digest_at: str = "MON 08:30"
     # A report left half written ends (politely) after this many idle minutes.
     report_idle_minutes: PositiveFloat = 30
+    # 督办 lights: the colours of on track, watch and late ("green,yellow,red"; offices that
+    # use 蓝黄红 say "blue,yellow,red"), how many days before its deadline a task turns yellow,
+    # and how far (a share, 0-1) behind its targets' pace it may fall before it does.
+    light_colours: str = "green,yellow,red"
+    light_soon_days: PositiveInt = 7
+    light_pace_slack: Annotated[float, Field(ge=0, le=1)] = 0.1
 
     @field_validator("timezone")
     @classmethod
@@ -53,6 +60,21 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"TIMEZONE: unknown time zone {value!r}") from None
         return value
+
+    @field_validator("light_colours")
+    @classmethod
+    def _colours(cls, value: str) -> str:
+        try:
+            Lights.parse(value)
+        except ValueError as error:
+            raise ValueError(f"LIGHT_COLOURS: {error}") from None
+        return value
+
+    @property
+    def lights(self) -> Lights:
+        return Lights.parse(
+            self.light_colours, soon_days=self.light_soon_days, pace_slack=self.light_pace_slack
+        )
 
     @field_validator("default_language")
     @classmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -29,6 +29,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
+from ledger.lights import Lights
 from ledger.render import plan_name
 from models.access import person_by_telegram_id
 from models.db import session_scope
@@ -58,6 +59,7 @@ class Services:
     # -> each leader's name and what became of the message. Wired by bot.app to the scheduler.
     nudge: Callable[[int, int], Awaitable[list[tuple[str, str]]]] | None = None
     reminder_hours: tuple[time, time] = (time(9, 0), time(18, 0))  # office hours, office time
+    lights: Lights = field(default_factory=Lights)  # the office's 督办 lights (ledger.lights)
 
     def today(self) -> date:
         return self.now().astimezone(self.zone).date()
