@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import tempfile
 import warnings
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class Console:
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     buttons: list[tuple[JSON, JSON]] = field(default_factory=list)  # (message, button)
     weekly: tuple[int, time] = (0, WEEKLY_AT)  # the weekly digest's weekday and time
+    saved: Path | None = None  # where files the bot sends are written (a new temporary folder)
 
     async def say(self, line: str) -> None:
         """One exchange: a typed line (or /press N) and what the bot answered."""
@@ -181,11 +183,26 @@ class Console:
                     row.append(f"[{len(numbered)}] {button['text']}")
                 if row:
                     self.out.write("  " + "   ".join(row) + "\n")
+            elif call.upload is not None:
+                self._save(call)
             elif call.method == "answerCallbackQuery" and call.params.get("text"):
                 self.out.write(f"  ({call.params['text']})\n")
         if numbered:
             self.buttons = numbered
         self.out.flush()
+
+    def _save(self, call: Call) -> None:
+        """A file the bot sent: written to the console's folder, its path and caption shown."""
+        upload = call.upload
+        assert upload is not None
+        if self.saved is None:
+            self.saved = Path(tempfile.mkdtemp(prefix="duban-console-"))
+        path = self.saved / Path(upload.file_name).name
+        path.write_bytes(upload.content)
+        size = f"{max(1, len(upload.content) // 1024)} KB"
+        self.out.write(f"  📎 {path} ({size})\n")
+        caption = html_to_text(str(call.params.get("caption", "")))
+        self.out.write("".join(f"  {line}\n" for line in caption.splitlines()))
 
 
 def hint(_: Translate) -> str:

@@ -36,6 +36,7 @@ from telegram.request import BaseRequest, RequestData
 JSON = dict[str, Any]
 
 MESSAGE_LIMIT = 4096  # characters (UTF-16 code units) after entity parsing
+CAPTION_LIMIT = 1024  # a photo's or a document's caption, likewise
 CALLBACK_DATA_LIMIT = 64  # bytes
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # the largest file a bot may download (getFile refuses more)
 
@@ -139,6 +140,18 @@ def _visible_text(params: JSON) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot sent: its name and bytes, as Telegram received them."""
+
+    field: str  # document | photo
+    file_name: str
+    content: bytes
+
+
+_UPLOAD = "_upload"  # where a call's params keep its Upload (never a Bot API parameter)
+
+
 @dataclass
 class Call:
     """One request the bot made, and what the fake answered."""
@@ -152,6 +165,12 @@ class Call:
     def text(self) -> str:
         """The HTML the bot sent (sendMessage, editMessageText) or the notice it answered."""
         return str(self.params.get("text", ""))
+
+    @property
+    def upload(self) -> Upload | None:
+        """The file the bot uploaded with this call (sendDocument, sendPhoto), if any."""
+        found = self.params.get(_UPLOAD)
+        return found if isinstance(found, Upload) else None
 
     @property
     def buttons(self) -> list[JSON]:
@@ -341,6 +360,49 @@ class FakeBotAPI:
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[(message["chat"]["id"], message["message_id"])] = message
+        return message
+
+    def _sendDocument(self, params: JSON) -> JSON:
+        return self._send_file(params, "document")
+
+    def _sendPhoto(self, params: JSON) -> JSON:
+        return self._send_file(params, "photo")
+
+    def _send_file(self, params: JSON, kind: str) -> JSON:
+        """A document or photo the bot uploads (with its caption): kept with the call."""
+        chat_id = int(params["chat_id"])
+        self._deliverable(chat_id)
+        upload = params.get(_UPLOAD)
+        if not isinstance(upload, Upload) or upload.field != kind:
+            raise BotAPIError(400, f"Bad Request: there is no {kind} in the request")
+        if len(upload.content) > (10 if kind == "photo" else 50) * 1024 * 1024:
+            raise BotAPIError(413, "Request Entity Too Large")
+        caption = str(params.get("caption", ""))
+        if params.get("parse_mode") == "HTML":
+            caption = html_to_text(caption)
+        if utf16_length(caption) > CAPTION_LIMIT:
+            raise BotAPIError(400, "Bad Request: message caption is too long")
+        _check_markup(params.get("reply_markup"))
+        now = self._within_limits(chat_id)
+        if self.enforce_limits:
+            self._sent_at.append(now)
+            self._chat_sent_at[chat_id].append(now)
+        message_id = next(self._ids)
+        sent = {"file_id": f"sent-{message_id}", "file_unique_id": f"u-sent-{message_id}"}
+        message: JSON = {
+            "message_id": message_id,
+            "date": int(self.clock()),
+            "chat": self._chat(chat_id),
+            "from": self.me,
+            "caption": caption,
+        }
+        if kind == "photo":
+            message["photo"] = [{**sent, "width": 1280, "height": 720}]
+        else:
+            message["document"] = {**sent, "file_name": upload.file_name}
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.messages[(chat_id, message_id)] = message
         return message
 
     def _edited(self, params: JSON, *, text: str | None) -> JSON:
@@ -598,6 +660,10 @@ class FakeRequest(BaseRequest):
             return self.api.download(file_path)
         name = url.rstrip("/").rsplit("/", 1)[-1]
         params = json.loads(json.dumps(request_data.parameters)) if request_data else {}
+        for kind, part in (request_data.multipart_data if request_data else {}).items():
+            file_name, content = part[0], part[1]
+            data = content if isinstance(content, bytes) else content.read()
+            params[_UPLOAD] = Upload(kind, file_name or kind, data)
         try:
             status, body = self.api.answer(name, params)
         except NoAnswer:

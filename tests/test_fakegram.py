@@ -134,3 +134,19 @@ def test_the_bot_sends_thirty_messages_a_second_overall() -> None:
     clock.now += 1
     assert too_fast(api, CHAT + 30) is None
     assert api.too_many == [CHAT + 30]
+
+
+async def test_a_document_and_a_photo_the_bot_uploads_are_kept_with_their_calls() -> None:
+    api = FakeBotAPI(username="duban_test_bot")
+    bot = Bot("1:offline", request=FakeRequest(api))
+    async with bot:
+        await bot.send_document(42, b"\xef\xbb\xbfa,b\n", filename="台账.csv", caption="台账")
+        await bot.send_photo(42, b"\x89PNG...", caption="图")
+        with pytest.raises(BadRequest, match="caption is too long"):
+            await bot.send_document(42, b"x", filename="x.txt", caption="长" * 1025)
+    document, photo, refused = api.calls[-3:]
+    assert document.upload is not None and document.upload.file_name == "台账.csv"
+    assert document.upload.content.startswith(b"\xef\xbb\xbf")
+    assert document.result["document"]["file_name"] == "台账.csv"
+    assert photo.upload is not None and photo.upload.field == "photo"
+    assert photo.result["caption"] == "图" and refused.error is not None
