@@ -311,6 +311,7 @@ async def run_weekly(
         default_language=svc.default_language,
         at=at,
         weekday=weekday,
+        lights=svc.lights,
     )
 
 

@@ -60,7 +60,9 @@ def cmd_reminders(args: argparse.Namespace, settings: Settings, out: TextIO, _: 
 def reminder_policy(settings: Settings) -> tuple[Policy, Window]:
     """The office's reminder policy and hours, from the settings."""
     policy = Policy(
-        tiers=tuple(settings.reminder_tiers), overdue_every=settings.reminder_overdue_every
+        tiers=tuple(settings.reminder_tiers),
+        overdue_every=settings.reminder_overdue_every,
+        lights=settings.lights,
     )
     return policy, Window(*settings.reminder_window)
 

@@ -55,7 +55,15 @@ async def reminder_pressed(update: Update, context: Context) -> None:
         history = task_history(session, task_id=view.task.id)
         parties = task_parties(session, task_id=view.task.id)
         return Send(
-            task_in_full(view, history, today=svc.today(), zone=svc.zone, _=_, parties=parties)
+            task_in_full(
+                view,
+                history,
+                today=svc.today(),
+                zone=svc.zone,
+                _=_,
+                parties=parties,
+                lights=svc.lights,
+            )
         )
 
     await answer_press(update, context, respond)

@@ -36,6 +36,7 @@ from handlers.common import (
     without_mention,
 )
 from ledger import render
+from ledger.lights import Lights
 from ledger.render import esc
 from ledger.understanding import Understood, understand_message
 from models.access import (
@@ -252,14 +253,18 @@ def render_list(
     today: date,
     page: int,
     arg_key: str,
+    lights: Lights | None = None,
 ) -> Reply:
-    """A page of a list with its ‹ › buttons; ``arg_key`` is what the buttons carry as arg."""
+    """A page of a list with its ‹ › buttons; ``arg_key`` is what the buttons carry as arg;
+    each task with its light when the office's ``lights`` are given."""
     _ = asker.translate
     kind = LISTS[request.kind]
     views, total = found
     title = render.in_plan(kind.title(request.arg, today, _), asker.plan, _)
     nothing = _(kind.nothing_found)
-    text = render.task_list(title, views, total=total, nothing=nothing, today=today, _=_)
+    text = render.task_list(
+        title, views, total=total, nothing=nothing, today=today, _=_, lights=lights
+    )
     pages = math.ceil(total / PAGE_SIZE)
     ref = PageRef(request.kind, arg_key, page, asker.id)
     return Reply(text, keyboard([page_buttons(ref, pages=pages)]))
@@ -320,7 +325,9 @@ def _answer(
         return Reply(_(ONLY_OVERSEERS))
     found = fetch(session, asker, want, today, 0)
     key = _arg_key(context, want.kind, want.arg, asker.id)
-    return render_list(want, found, asker=asker, today=today, page=0, arg_key=key)
+    return render_list(
+        want, found, asker=asker, today=today, page=0, arg_key=key, lights=svc.lights
+    )
 
 
 def _request(intent: Intent) -> ListRequest | str | None:
@@ -532,7 +539,7 @@ def _task_view(session: Session, asker: Asker, svc: Services, view: TaskView) ->
     history = task_history(session, task_id=view.task.id)
     parties = task_parties(session, task_id=view.task.id)
     text = render.task_in_full(
-        view, history, today=svc.today(), zone=svc.zone, _=_, parties=parties
+        view, history, today=svc.today(), zone=svc.zone, _=_, parties=parties, lights=svc.lights
     )
     open_task = view.task.status not in (TaskStatus.done, TaskStatus.cancelled)
     buttons = []
@@ -634,6 +641,8 @@ async def page_pressed(update: Update, context: Context) -> None:
         if page > last:  # the list got shorter since it was shown
             page = last
             found = fetch(session, asker, request, today, page)
-        return render_list(request, found, asker=asker, today=today, page=page, arg_key=ref.arg)
+        return render_list(
+            request, found, asker=asker, today=today, page=page, arg_key=ref.arg, lights=svc.lights
+        )
 
     await answer_press(update, context, respond)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ledger.lights import Lights
 from ledger.render import esc, number_label, task_line
 from models.queries import TaskView
 from nlu.i18n import N_, Translate
@@ -95,15 +96,21 @@ def stage_text(item: DigestItem, _: Translate) -> str:
 
 
 def digest_text(
-    items: Sequence[DigestItem], *, today: date, _: Translate, weekday: str = ""
+    items: Sequence[DigestItem],
+    *,
+    today: date,
+    _: Translate,
+    weekday: str = "",
+    lights: Lights | None = None,
 ) -> str:
-    """The digest: a heading, then each task under its stage, soonest first. HTML."""
+    """The digest: a heading, then each task under its stage (with its light), soonest
+    first. HTML."""
     heading = _("Reminders for {day}: {count} of your tasks need attention").format(
         day=today.isoformat(), count=len(items)
     )
     lines = [f"<b>{esc(heading)}</b>"]
     for item in items[:MAX_ITEMS]:
-        lines += ["", esc(stage_text(item, _)), task_line(item.view, today, _)]
+        lines += ["", esc(stage_text(item, _)), task_line(item.view, today, _, lights)]
     if len(items) > MAX_ITEMS:
         more = _("… and {count} more: /todo lists them all.").format(count=len(items) - MAX_ITEMS)
         lines += ["", esc(more)]

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from ledger.lights import Lights, light
 from models.access import COUNT_CAP
 from models.queries import TaskView
 from models.reports import PartyStanding
@@ -164,22 +165,34 @@ def deadline(view: TaskView, today: date, _: Translate) -> str:
 # --- lists ----------------------------------------------------------------------------------
 
 
-def task_line(view: TaskView, today: date, _: Translate) -> str:
-    """Two lines for a list: number and title; deadline, status and progress. HTML."""
+def task_line(view: TaskView, today: date, _: Translate, lights: Lights | None = None) -> str:
+    """Two lines for a list: the light, number and title; deadline, status and progress. HTML.
+
+    The light's mark (ledger.lights) leads when the office's ``lights`` are given."""
     details = [deadline(view, today, _), esc(status_name(view.task.status, _))]
     details += [esc(progress(target)) for target in view.targets[:2]]
-    return f"<b>{esc(number_label(view, _))}</b> {esc(short_title(view))}\n    " + " · ".join(
-        details
-    )
+    found = light(view, today, lights) if lights is not None else None
+    mark = f"{lights.mark(found.level)} " if lights is not None and found is not None else ""
+    head = f"{mark}<b>{esc(number_label(view, _))}</b> {esc(short_title(view))}"
+    return f"{head}\n    " + " · ".join(details)
 
 
-def task_lines(views: Sequence[TaskView], today: date, _: Translate) -> str:
+def task_lines(
+    views: Sequence[TaskView], today: date, _: Translate, lights: Lights | None = None
+) -> str:
     """Each task's list line, a blank line between them. HTML."""
-    return "\n\n".join(task_line(view, today, _) for view in views)
+    return "\n\n".join(task_line(view, today, _, lights) for view in views)
 
 
 def task_list(
-    title: str, views: Sequence[TaskView], *, total: int, nothing: str, today: date, _: Translate
+    title: str,
+    views: Sequence[TaskView],
+    *,
+    total: int,
+    nothing: str,
+    today: date,
+    _: Translate,
+    lights: Lights | None = None,
 ) -> str:
     """A list under its title with how many it holds (500+ past the cap); ``nothing`` if empty.
 
@@ -189,7 +202,7 @@ def task_list(
     heading = _("{title}: {count}").format(title=f"<b>{esc(title)}</b>", count=count)
     if not views:
         return f"{heading}\n{nothing}"
-    return f"{heading}\n\n{task_lines(views, today, _)}"
+    return f"{heading}\n\n{task_lines(views, today, _, lights)}"
 
 
 def plan_name(title: str, year: int | None) -> str:
@@ -286,8 +299,10 @@ def task_in_full(
     zone: ZoneInfo,
     _: Translate,
     parties: Sequence[PartyStanding] = (),
+    lights: Lights | None = None,
 ) -> str:
     """One task in full: content, measures, targets and progress, who, and its history. HTML.
+    With the office's ``lights``, its 督办 light and why.
 
     ``history`` is the task's audit trail, oldest first, each event with who acted (None for
     the system); its times are shown in ``zone``. A task shared by more than one leader or
@@ -311,6 +326,11 @@ def task_in_full(
     if task.due is not None and task.due_text:
         lines[-1] += f" ({esc(task.due_text)})"
     lines.append(f"<b>{esc(status_title)}</b> {esc(status_name(task.status, _))}")
+    found = light(view, today, lights) if lights is not None else None
+    if lights is not None and found is not None:
+        light_title = _("Light")
+        said = f"{lights.name(found.level, _)} · {found.why(lights, _)}"
+        lines.append(f"<b>{esc(light_title)}</b> {lights.mark(found.level)} {esc(said)}")
     if view.targets:
         targets_title = _("Targets")
         lines.extend(["", f"<b>{esc(targets_title)}</b>"])

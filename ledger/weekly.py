@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ledger.lights import Lights
 from ledger.render import due_title, esc, overdue_title, task_line
 from models.queries import TaskView
 from nlu.i18n import Translate
@@ -35,6 +36,7 @@ def _section(
     _: Translate,
     leaders: bool = False,
     note: str = "",
+    lights: Lights | None = None,
 ) -> list[str]:
     """A list's lines: its heading with the count, a note, its first tasks, how many more."""
     if section.total == 0:
@@ -45,7 +47,7 @@ def _section(
         lines.append(esc(note))
     views = section.views[:shown]
     for view in views:
-        line = task_line(view, today, _)
+        line = task_line(view, today, _, lights)
         if leaders and view.leaders:  # the office's view says whom to ask
             line += " · " + esc("、".join(view.leaders))
         lines += ["", line]
@@ -64,14 +66,23 @@ def _fit(render: Callable[[int], str]) -> str:
     return render(0)  # headings and counts only: always short
 
 
-def leader_weekly_text(due: Section, overdue: Section, *, today: date, _: Translate) -> str:
+def leader_weekly_text(
+    due: Section,
+    overdue: Section,
+    *,
+    today: date,
+    _: Translate,
+    lights: Lights | None = None,
+) -> str:
     """A leader's week: their tasks falling due this week (Mon–Sun), then those overdue."""
     heading = _("Your week ahead")
 
     def render(shown: int) -> str:
         lines = [f"<b>{esc(heading)}</b>"]
-        lines += _section(due_title("this_week", today, _), due, shown, today=today, _=_)
-        lines += _section(overdue_title(_), overdue, shown, today=today, _=_)
+        lines += _section(
+            due_title("this_week", today, _), due, shown, today=today, _=_, lights=lights
+        )
+        lines += _section(overdue_title(_), overdue, shown, today=today, _=_, lights=lights)
         return "\n".join(lines)
 
     return _fit(render)
@@ -86,6 +97,7 @@ def office_weekly_text(
     silent_since: date,
     today: date,
     _: Translate,
+    lights: Lights | None = None,
 ) -> str:
     """The office's week for admins: counts, then what falls due, what is overdue, and the
     tasks nobody reported on or changed for ``silent_days`` days (since ``silent_since``)."""
@@ -99,9 +111,13 @@ def office_weekly_text(
     def render(shown: int) -> str:
         lines = [f"<b>{esc(heading)}</b>", esc(summary)]
         week = due_title("this_week", today, _)
-        lines += _section(week, due, shown, today=today, _=_, leaders=True)
-        lines += _section(overdue_title(_), overdue, shown, today=today, _=_, leaders=True)
-        lines += _section(silent_title, silent, shown, today=today, _=_, leaders=True, note=note)
+        lines += _section(week, due, shown, today=today, _=_, leaders=True, lights=lights)
+        lines += _section(
+            overdue_title(_), overdue, shown, today=today, _=_, leaders=True, lights=lights
+        )
+        lines += _section(
+            silent_title, silent, shown, today=today, _=_, leaders=True, note=note, lights=lights
+        )
         return "\n".join(lines)
 
     return _fit(render)

@@ -15,11 +15,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
+from ledger.lights import Lights
 from nlu.calendar import WorkCalendar, add_months, month_end
 
 ChaseKind = Literal["before", "due", "overdue", "progress", "escalation"]
@@ -39,6 +40,7 @@ class Policy:
     tiers: tuple[int, ...] = (30, 14, 7, 3, 1)  # working days before a deadline
     overdue_every: int = 3  # working days between reminders while overdue
     escalate_after: int = 5  # working days overdue before the lead leader and admins hear
+    lights: Lights = field(default_factory=Lights)  # how digests colour each task (督办灯)
 
     @property
     def horizon(self) -> int:

@@ -27,6 +27,7 @@ from sqlmodel import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from ledger.digest import DigestItem, digest_buttons, digest_text
+from ledger.lights import Lights
 from ledger.render import esc
 from models.calendar_days import calendar_days
 from models.db import session_scope
@@ -257,6 +258,7 @@ def render(
     today: date,
     calendar: WorkCalendar,
     language: str,
+    lights: Lights | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A digest's text and buttons, in the person's language (``views``: its tasks, by id)."""
     _ = translator(language)
@@ -265,7 +267,8 @@ def render(
         for item in items
         if item.task_id in views
     ]
-    return digest_text(shown, today=today, _=_), _markup(digest_buttons(delivery_id, shown, _))
+    text = digest_text(shown, today=today, _=_, lights=lights)
+    return text, _markup(digest_buttons(delivery_id, shown, _))
 
 
 async def _deliver(
@@ -281,6 +284,7 @@ async def _deliver(
     calendar: WorkCalendar,
     default_language: str,
     report: SweepReport,
+    lights: Lights,
 ) -> None:
     assert recipient.chat_id is not None
     text, markup = render(
@@ -290,6 +294,7 @@ async def _deliver(
         today=today,
         calendar=calendar,
         language=recipient.language or default_language,
+        lights=lights,
     )
     outcome = await sender.send(recipient.chat_id, text, markup=markup)
     settle(db, outcome, delivery_id=delivery_id, recipient=recipient, now=now, report=report)
@@ -419,6 +424,7 @@ async def sweep(
                     calendar=calendar,
                     default_language=default_language,
                     report=report,
+                    lights=policy.lights,
                 )
 
         await asyncio.gather(*(deliver(*job) for job in jobs))

@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from ledger.lights import Lights
 from ledger.weekly import MAX_LISTED, Section, leader_weekly_text, office_weekly_text
 from models.calendar_days import calendar_days
 from models.db import session_scope
@@ -175,7 +176,13 @@ def _shown(view: TaskView, listed: Listed) -> TaskView:
 
 
 def render_weekly(
-    session: Session, digest: Weekly, *, today: date, silent_since: date, language: str
+    session: Session,
+    digest: Weekly,
+    *,
+    today: date,
+    silent_since: date,
+    language: str,
+    lights: Lights | None = None,
 ) -> str:
     """A weekly digest's text in the person's language (HTML)."""
     _ = translator(language)
@@ -200,8 +207,10 @@ def render_weekly(
             silent_since=silent_since,
             today=today,
             _=_,
+            lights=lights,
         )
-    return leader_weekly_text(section(digest.this_week), section(digest.overdue), today=today, _=_)
+    due, overdue = section(digest.this_week), section(digest.overdue)
+    return leader_weekly_text(due, overdue, today=today, _=_, lights=lights)
 
 
 async def send_weekly(
@@ -213,6 +222,7 @@ async def send_weekly(
     default_language: str,
     at: time = WEEKLY_AT,
     weekday: int = 0,
+    lights: Lights | None = None,
 ) -> SweepReport:
     """Send this week's weekly digests once ``now`` (office time) is at or past ``at`` on their
     day; before, after that day, or once all are sent, nothing. Cheap to call every minute."""
@@ -277,6 +287,7 @@ async def send_weekly(
                     today=today,
                     silent_since=silent_since,
                     language=person.language or default_language,
+                    lights=lights,
                 )
             outcome = await sender.send(person.chat_id, text)
             settle(

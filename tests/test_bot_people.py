@@ -50,7 +50,7 @@ def clerk(bot: Harness) -> dict[str, object]:
 
 
 def numbers(text: str) -> list[str]:
-    return re.findall(r"^No\. (\S+)", text, flags=re.MULTILINE)
+    return re.findall(r"^(?:[🟢🔵🟡🟠🔴] )?No\. (\S+)", text, flags=re.MULTILINE)
 
 
 def leaders_of(bot: Harness, number: str) -> list[str]:

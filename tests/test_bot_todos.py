@@ -34,7 +34,7 @@ async def bot(database_url: str) -> AsyncIterator[Harness]:
 
 def numbers(text: str) -> list[str]:
     """Task numbers in the order a list shows them."""
-    return re.findall(r"^No\. (\S+)", text, flags=re.MULTILINE)
+    return re.findall(r"^(?:[🟢🔵🟡🟠🔴] )?No\. (\S+)", text, flags=re.MULTILINE)
 
 
 # --- my to-do list ---------------------------------------------------------------------------
@@ -543,3 +543,13 @@ async def test_a_task_the_document_left_unnumbered_opens_by_its_place(bot: Harne
     text = text_of(await bot.say(zhou, "第23项"))
     assert text.startswith("#23 ") and content in text
     assert "#23" in text_of(await bot.say(zhou, "/task 23"))
+
+
+async def test_lists_and_the_task_view_show_each_tasks_light(bot: Harness) -> None:
+    chen = bot.person("陈汉平")
+    text = text_of(await bot.say(chen, "逾期的"))
+    assert "🔴 No. 30 " in text  # overdue since 2025-02-28
+    text = text_of(await bot.say(chen, "/task 30"))
+    assert "Light 🔴 red · overdue" in text
+    text = text_of(await bot.say(chen, "/task 6"))  # due 2025-06-30, nothing reported
+    assert "Light 🟢 green · on track" in text

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from bot.app import SENDER_KEY, run_sweep
 from bot.cli import main
-from bot.fakegram import Call
+from bot.fakegram import Call, html_to_text
 from models.db import session_scope
 from models.reminders import NewStage, claim
 from models.tables import Delivery, Person, Reminder, Role, Task, TaskLeader
@@ -413,3 +413,12 @@ async def test_the_turn_of_2026_into_2027_counts_the_new_years_holiday(bot: Harn
         "2027-01-07",
         "2027-01-08",
     ]
+
+
+async def test_a_digest_shows_each_tasks_light(bot: Harness) -> None:
+    chen = bot.person("陈汉平")
+    (digest,) = digests(await sweep_at(bot, "2025-06-19 10:00"), chen["id"])
+    text = html_to_text(digest.text)
+    assert "🔴 No. 30 " in text  # overdue since 2025-02-28
+    assert "🟢 No. 6 " in text  # due 2025-06-30, 11 days away: on track
+    assert "🟡 No. 32 " in text  # due the same day, none of its 3 people yet: behind pace
