@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ledger.lights import Lights
-from ledger.render import esc, number_label, task_line
+from ledger.render import esc, mixes_plans, number_label, task_line
 from models.queries import TaskView
 from nlu.i18n import N_, Translate
 
@@ -109,8 +109,9 @@ def digest_text(
         day=today.isoformat(), count=len(items)
     )
     lines = [f"<b>{esc(heading)}</b>"]
+    mixed = mixes_plans([item.view for item in items])
     for item in items[:MAX_ITEMS]:
-        lines += ["", esc(stage_text(item, _)), task_line(item.view, today, _, lights)]
+        lines += ["", esc(stage_text(item, _)), task_line(item.view, today, _, lights, plan=mixed)]
     if len(items) > MAX_ITEMS:
         more = _("… and {count} more: /todo lists them all.").format(count=len(items) - MAX_ITEMS)
         lines += ["", esc(more)]

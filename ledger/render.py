@@ -24,6 +24,7 @@ from nlu.calendar import period_window
 from nlu.i18n import N_, Translate
 
 TITLE_WIDTH = 30  # characters of a task's title in a list line
+PLAN_WIDTH = 16  # characters of a plan's title where a list names it
 
 STATUS_NAMES: dict[str, str] = {
     TaskStatus.open: N_("open"),
@@ -123,7 +124,10 @@ def short_title(view: TaskView, width: int = TITLE_WIDTH) -> str:
     """The start of what the task is about, without the number the document wrote before it."""
     task = view.task
     text = " ".join((task.content or task.focus or task.measures or "").split())
-    text = _LEADING_NUMBER.sub("", text)
+    return _shortened(_LEADING_NUMBER.sub("", text), width)
+
+
+def _shortened(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -165,12 +169,22 @@ def deadline(view: TaskView, today: date, _: Translate) -> str:
 # --- lists ----------------------------------------------------------------------------------
 
 
-def task_line(view: TaskView, today: date, _: Translate, lights: Lights | None = None) -> str:
+def task_line(
+    view: TaskView,
+    today: date,
+    _: Translate,
+    lights: Lights | None = None,
+    *,
+    plan: bool = False,
+) -> str:
     """Two lines for a list: the light, number and title; deadline, status and progress. HTML.
 
-    The light's mark (ledger.lights) leads when the office's ``lights`` are given."""
+    The light's mark (ledger.lights) leads when the office's ``lights`` are given; with
+    ``plan`` the details name the task's plan (a list mixing plans, where numbers repeat)."""
     details = [deadline(view, today, _), esc(status_name(view.task.status, _))]
     details += [esc(progress(target)) for target in view.targets[:2]]
+    if plan and view.plan_title:
+        details.append(esc(_shortened(view.plan_title, PLAN_WIDTH)))
     found = light(view, today, lights) if lights is not None else None
     mark = f"{lights.mark(found.level)} " if lights is not None and found is not None else ""
     head = f"{mark}<b>{esc(number_label(view, _))}</b> {esc(short_title(view))}"
@@ -180,8 +194,15 @@ def task_line(view: TaskView, today: date, _: Translate, lights: Lights | None =
 def task_lines(
     views: Sequence[TaskView], today: date, _: Translate, lights: Lights | None = None
 ) -> str:
-    """Each task's list line, a blank line between them. HTML."""
-    return "\n\n".join(task_line(view, today, _, lights) for view in views)
+    """Each task's list line, a blank line between them; each names its plan when the list
+    mixes plans. HTML."""
+    mixed = mixes_plans(views)
+    return "\n\n".join(task_line(view, today, _, lights, plan=mixed) for view in views)
+
+
+def mixes_plans(views: Sequence[TaskView]) -> bool:
+    """True when ``views`` come from more than one plan (their numbers may repeat)."""
+    return len({view.task.plan_id for view in views}) > 1
 
 
 def task_list(

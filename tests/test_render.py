@@ -16,6 +16,7 @@ from ledger.render import (
     search_title,
     task_in_full,
     task_line,
+    task_lines,
     task_list,
     todo_title,
 )
@@ -205,3 +206,13 @@ def test_every_piece_of_ledger_text_is_escaped() -> None:
     assert esc("<b>&") == "&lt;b&gt;&amp;"
     text = task_in_full(view(), [], today=TODAY, zone=SHANGHAI, _=EN)
     assert "<新媒体>" not in text and "&lt;新媒体&gt; &amp; 传播" in text
+
+
+def test_a_list_mixing_plans_names_each_tasks_plan_and_one_plan_does_not() -> None:
+    first, other = view(number="3"), view(number="3")
+    other.task = other.task.model_copy(update={"plan_id": 2})
+    other.plan_title = "2025年省科协科技社团党建工作要点"
+    mixed = html_to_text(task_lines([first, other], TODAY, EN))
+    assert "· 2025年工作要点" in mixed and "· 2025年省科协科技社团党建工…" in mixed
+    alone = html_to_text(task_lines([first, view(number="4")], TODAY, EN))
+    assert "2025年工作要点" not in alone
