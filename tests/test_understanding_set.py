@@ -27,6 +27,7 @@ from ledger.importing import import_document
 from ledger.understanding import understand_message
 from models.db import ledger_engine, session_scope
 from models.queries import person_named
+from nlu.names import canonical
 
 DATA = Path(__file__).parent / "data"
 # The first set, and a second written later by someone who had not seen the first or the code.
@@ -77,9 +78,17 @@ def _plain(text: str) -> str:
     return re.sub(r"^[\s,，。.:：;；]+|[\s,，。.:：;；]+$", "", unicodedata.normalize("NFKC", text))
 
 
+def _same_names(got: list[str], want: list[str]) -> bool:
+    """Names in order, in one spelling: labels keep them as written (各县(市、区)科协), the
+    reader gives each its one spelling (各县（市、区）科协)."""
+    return [canonical(name) for name in got] == [canonical(name) for name in want]
+
+
 def _same_edit(got: dict[str, Any], want: dict[str, Any]) -> bool:
     """One change read right: field, mode, names in order and date; amount and words if labelled."""
-    if any(got[key] != want[key] for key in ("field", "mode", "names", "due")):
+    if any(got[key] != want[key] for key in ("field", "mode", "due")):
+        return False
+    if not _same_names(got["names"], want["names"]):
         return False
     if "quantity" in want and not _same_quantity(got["quantity"], want["quantity"]):
         return False
@@ -100,7 +109,9 @@ def _same_edits(got: list[dict[str, Any]] | None, want: list[dict[str, Any]]) ->
 def _same_new_task(got: dict[str, Any] | None, want: dict[str, Any]) -> bool:
     if got is None:
         return False
-    if any(got[key] != want[key] for key in ("lead", "leaders", "responsible", "due")):
+    if got["due"] != want["due"]:
+        return False
+    if not all(_same_names(got[key], want[key]) for key in ("lead", "leaders", "responsible")):
         return False
     return _plain(got["content"]) == _plain(want["content"])
 
