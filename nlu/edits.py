@@ -354,8 +354,10 @@ _PARTICLES = r"(?:吧|了|啊|呀|哈|啦|哦|即可|就行|就好|就可以了?
 _END = rf"{_PARTICLES}*\s*$"
 _SET = (
     r"(?:改为由|改成由|改为|改成|改由|换成|换为|调整为|调整成|调为|更换为|更改为|变更为|修改为|更新为"
-    r"|确定为|明确为|定为|设为|设定为|设置为|为|是|:)"
+    r"|确定为|明确为|定为|设为|设定为|设置为|只留下?|只保留|仅保留|仅留|为|是|:|改|换)"
 )
+# A field's old value before the new one, said without 由/从: 牵头单位学会部改成组宣部.
+_CHANGE_TO = r"(?:改为|改成|换成|换为|调整为|调整成|调为|更换为|更改为|变更为|修改为)"
 _ADD = (
     r"(?:再增加|增加|再加上|加上|再添加|添加|新增|增补|补充|追加|再加|加进|加入|加)(?:上)?"
     r"(?:一个|一位|一名|一家)?"
@@ -371,7 +373,9 @@ _SHARE_LONG = (
 _SHARE = rf"(?:{_SHARE_LONG}|配合)"
 _AMONG = r"(?:中|里|里面)?"
 # 由学会部改为…: the old value is not read.
-_OLD_SET = rf"(?:(?:由|从)[^,;]*?{_SET}|{_SET})"
+_OLD_SET = rf"(?:(?:由|从)[^,;]*?{_SET}|(?P<old>{_RUN}){_CHANGE_TO}|{_SET})"
+# Between a field and its new value: 牵头的改成…, 责任领导就改成….
+_PAUSE = r"(?:的)?(?:就|也|都|再)?"
 _HANDLE = r"(?:具体负责|牵头负责|负责|分管|主抓|抓|管|办理|承办|主办|来办)"
 _TITLED = rf"{_TITLE}?"
 
@@ -384,14 +388,32 @@ class _Rule:
     role: Role
     mode: EditMode
     names_first: bool = False  # the names open the phrase: they must start at a word's start
+    swap: bool = False  # 把组宣部换成学会部: the ``old`` names go, the new ones come
 
 
-def _rule(pattern: str, role: Role, mode: EditMode, names_first: bool = False) -> _Rule:
-    return _Rule(re.compile(pattern), role, mode, names_first)
+def _rule(
+    pattern: str, role: Role, mode: EditMode, names_first: bool = False, swap: bool = False
+) -> _Rule:
+    return _Rule(re.compile(pattern), role, mode, names_first, swap)
+
+
+_SWAP = r"(?:换成|换为|改为|改成|替换为|替换成|调整为|更换为)"
+
+
+def _swap(field: str) -> str:
+    """配合单位把组宣部换成学会部, 把配合单位里的组宣部换成学会部: one name for another."""
+    return (
+        rf"(?:{field}{_AMONG}(?:的)?(?:把|将)|(?:把|将){field}{_AMONG}(?:的)?)"
+        rf"(?P<old>{_RUN}){_TITLED}{_SWAP}(?P<n>{_RUN}){_TITLED}{_END}"
+    )
 
 
 # In order of preference when two phrases start at the same place and are as long.
 _RULES = (
+    # one name for another in a field
+    _rule(_swap(_LEADER), "leader", "add", swap=True),
+    _rule(_swap(_LEAD), "lead", "add", swap=True),
+    _rule(_swap(_SHARE), "responsible", "add", swap=True),
     # leaders
     _rule(rf"{_LEADER}{_AMONG}{_ADD}(?P<n>{_RUN}){_END}", "leader", "add"),
     _rule(rf"{_ADD}{_LEADER}(?P<n>{_RUN}){_END}", "leader", "add"),
@@ -404,12 +426,12 @@ _RULES = (
     _rule(rf"{_REMOVE}{_LEADER}(?P<n>{_RUN}){_END}", "leader", "remove"),
     _rule(rf"{_REMOVE}(?P<n>{_RUN})(?:的)?{_LEADER}{_END}", "leader", "remove"),
     _rule(
-        rf"{_LEADER_LONG}{_OLD_SET}?(?P<n>{_RUN}){_TITLED}(?:来)?(?:{_HANDLE})?{_END}",
+        rf"{_LEADER_LONG}{_PAUSE}{_OLD_SET}?(?P<n>{_RUN}){_TITLED}(?:来)?(?:{_HANDLE})?{_END}",
         "leader",
         "set",
     ),
     _rule(
-        rf"(?:分管|领导){_OLD_SET}(?P<n>{_RUN}){_TITLED}(?:来)?(?:{_HANDLE})?{_END}",
+        rf"(?:分管|领导){_PAUSE}{_OLD_SET}(?P<n>{_RUN}){_TITLED}(?:来)?(?:{_HANDLE})?{_END}",
         "leader",
         "set",
     ),
@@ -425,8 +447,8 @@ _RULES = (
     _rule(rf"{_REMOVE}(?P<n>{_RUN})(?:的)?{_LEAD}{_END}", "lead", "remove"),
     _rule(rf"不(?:再|用|需要|要)?由(?P<n>{_RUN})(?:来)?牵头(?:负责)?", "lead", "remove"),
     _rule(rf"(?P<n>{_RUN})不再(?:负责)?牵头", "lead", "remove", names_first=True),
-    _rule(rf"{_LEAD_LONG}{_OLD_SET}?(?P<n>{_RUN}){_END}", "lead", "set"),
-    _rule(rf"牵头{_OLD_SET}(?P<n>{_RUN}){_END}", "lead", "set"),
+    _rule(rf"{_LEAD_LONG}{_PAUSE}{_OLD_SET}?(?P<n>{_RUN}){_END}", "lead", "set"),
+    _rule(rf"牵头{_PAUSE}{_OLD_SET}?(?P<n>{_RUN}){_END}", "lead", "set"),
     _rule(
         rf"(?:改为由|改成由|换成由|改由|交由|交给|由|让|请)(?P<n>{_RUN}){_TITLED}(?:来|共同|一起)?牵头(?:负责)?",
         "lead",
@@ -473,8 +495,8 @@ _RULES = (
         "remove",
         names_first=True,
     ),
-    _rule(rf"{_SHARE_LONG}{_OLD_SET}?(?P<n>{_RUN}){_END}", "responsible", "set"),
-    _rule(rf"配合{_OLD_SET}(?P<n>{_RUN}){_END}", "responsible", "set"),
+    _rule(rf"{_SHARE_LONG}{_PAUSE}{_OLD_SET}?(?P<n>{_RUN}){_END}", "responsible", "set"),
+    _rule(rf"配合{_PAUSE}{_OLD_SET}(?P<n>{_RUN}){_END}", "responsible", "set"),
     _rule(rf"由(?P<n>{_RUN})(?:来|负责)?配合", "responsible", "set"),
     _rule(rf"(?P<n>{_RUN})(?:来|负责)?配合", "responsible", "set", names_first=True),
     # the verb does not say the field: a person leads it, a department leads or shares it
@@ -643,6 +665,10 @@ def _by_rule(
         names = _read_names(run, known)
         if names is None:
             continue
+        old = match.groupdict().get("old")
+        gone = _read_names(old, known) if old is not None else None
+        if old is not None and (gone is None or re.match(r"把|将", old)) and not rule.swap:
+            continue  # 是不是改成学会部: what stands before the verb is no old value
         if rule.names_first:
             if _NAME_LEAD_IN.match(run):
                 continue  # 是改由李麟负责: the phrase is another rule's, or none
@@ -651,6 +677,9 @@ def _by_rule(
             if not (first_known or _at_word_start(clause, opens, cut_at)):
                 continue
         edits = _edits_for(names, rule.role, rule.mode)
+        if rule.swap:
+            removed = _edits_for(gone, rule.role, "remove") if gone else None
+            edits = removed + edits if removed and edits else None
         if edits:
             return _Found(match.start(), match.end(), edits)
     return None
