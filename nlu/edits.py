@@ -532,15 +532,26 @@ _RULES = (
 )
 
 # Deadlines, targets, words and cancels.
-_DUE_VERB = (
-    r"改为|改成|改到|改至|调整为|调整到|调整至|调为|调到|调至|更改为|修改为|变更为|更新为|确定为|明确为"
-    r"|定为|定在|定于|设为|设定为|设置为|提前到|提前至|为|是|:"
-)
-_DUE_CUE = re.compile(
+_DEADLINE_FIELD = (
     r"(?:截止时间|截止日期|截止期限|截止时限|完成时限|完成期限|完成时间|完成日期|办结时间|办结时限"
-    r"|办结期限|到期时间|到期日期|到期日|时间节点|时间要求|时限|期限|截止|deadline)"
-    rf"(?:要求)?(?:(?:由|从)[^,;]*?(?:{_DUE_VERB})|(?:{_DUE_VERB})?)"
+    r"|办结期限|到期时间|到期日期|到期日|时间节点|时间要求|时限|期限|截止|deadline"
+    r"|截至(?:时间|日期|期限|时限))"  # 截至日期: a slip for 截止日期 (截至目前 is no deadline)
 )
+# A later deadline told beside its field is a change (截止日期延到7月15日); asked for, or said
+# with no field (推迟到7月), it is an extension request (nlu.understand).
+_LATER_TO = r"(?:延期|延长|延后|推迟|顺延|延|推|挪)(?:到|至)"
+# Verbs that give a deadline a new date (and, between two dates, move it from one to the other).
+_DUE_CHANGE = (
+    r"改为|改成|改到|改至|调整为|调整到|调整至|调为|调到|调至|调成|更改为|修改为|变更为|更新为|确定为"
+    rf"|明确为|定为|定在|定于|设为|设定为|设置为|提前到|提前至|{_LATER_TO}"
+)
+_DUE_VERB = rf"{_DUE_CHANGE}|为|是|:"
+_DUE_CUE = re.compile(
+    rf"{_DEADLINE_FIELD}(?:要求)?(?:(?:由|从)[^,;]*?(?:{_DUE_VERB})|(?:{_DUE_VERB})?)"
+)
+# 时间 alone is an event's (座谈会时间定在6月10日) unless it opens the change with a verb.
+_TIME_CUE = re.compile(rf"时间(?:要求)?(?:{_DUE_CHANGE})")
+_DUE_MOVED = re.compile(rf"(?:{_DUE_CHANGE})")
 _DUE_BY = re.compile(
     r"(?:之前|以前|前)(?:要|需要|须|必须|务必|应|应当)?(?:全部)?"
     r"(?:完成|办完|办结|完结|完工|落实到位|落实|到位|结束)(?:任务)?"
@@ -552,15 +563,20 @@ _DUE_TRAILING = re.compile(
     r"(?:(?:要|需要|须|必须|务必|应|应当)?(?:全部)?(?:完成|办完|办结|完结|为止)(?:任务)?|吧|了|即可)+$"
 )
 # A later deadline asked for is an extension request (nlu.understand), not a change.
-_ASKS_LATER = re.compile(
-    r"延期|延后|延长|延迟|延到|延至|推迟|推后|推到|顺延|宽限|往后|挪到|来不及|晚\s*\d|能不能|能否"
-    r"|可不可以|可否|可以吗|行吗|好吗|好不好|行不行|申请|想"
-)
+_ASKS = re.compile(r"宽限|来不及|能不能|能否|可不可以|可否|可以吗|行吗|好吗|好不好|行不行|申请|想")
+_LATER = re.compile(r"延期|延后|延长|延迟|延到|延至|推迟|推后|推到|顺延|往后|挪到|晚\s*\d")
+_TOLD_LATER = re.compile(rf"(?:{_DEADLINE_FIELD}|时间)(?:的)?(?:就|也)?{_LATER_TO}")
 _TARGET = re.compile(
     r"(?:目标任务|任务目标|目标值|目标数|年度目标|全年目标|目标|指标)(?:数)?(?:(?:由|从)[^,;]*?)?"
-    r"(?:改为|改成|调整为|调整到|调整至|调为|调到|调至|提高到|提高至|提高为|提升到|提升至|增加到|增加至"
+    r"(?:改为|改成|调整为|调整到|调整至|调整成|调为|调到|调至|调成|提高到|提高至|提高为|提升到|提升至"
+    r"|提到|提至|增加到|增加至|改到"
     r"|增至|降低到|降低至|降为|降到|减少到|减少至|减到|下调到|下调至|下调为|上调到|上调至|上调为|修改为"
     r"|更改为|变更为|定为|设为|设定为|确定为|为|是|:)"
+)
+# Without 目标, only a verb that changes an amount, the amount right after it.
+_TARGET_BARE = re.compile(
+    r"(?:改为|改成|调整为|调整到|调整成|调为|调到|调成|提高到|提高至|提到|提至|增加到|增至|降低到|降为"
+    r"|降到|减少到|减到|下调到|下调为|上调到|上调为)(?:不少于|不低于|至少|达到)?"
 )
 _TEXT_VERB = r"(?:改为|改成|修改为|更改为|调整为|更新为|换成|换为|变更为|替换为|改|为)"
 _CONTENT = re.compile(
@@ -607,6 +623,31 @@ def _glue(text: str) -> bool:
     return _GLUE.fullmatch(text) is not None
 
 
+# A field said to stay as it is (牵头的还是学会部不变, 截止时间不变, 其他不变): no change.
+_STAYS = re.compile(r"不变|照旧|不动")
+_UNCHANGED = re.compile(
+    r"(?:然后|但是?|另外|同时)?(?:(?P<others>其他|其余|其它|别的)|(?P<field>"
+    rf"{_LEADER}|{_LEAD}|{_SHARE}|{_DEADLINE_FIELD}|时间|目标|指标|内容|措施))"
+    r"(?:的)?(?:都|也)?(?:还是|仍然是|仍然由|仍是|仍为|仍由|依然是|依旧是?|照样是?|保持|维持)?"
+    rf"(?P<n>{_RUN})?(?:都|也)?(?:保持|维持)?(?:不变|照旧|不动)(?:的)?{_END}"
+)
+
+
+def _unchanged_from(clause: str, known: _Known) -> int:
+    """Where the words saying a field stays as it is begin in ``clause`` (its length if none)."""
+    if not _STAYS.search(clause):
+        return len(clause)
+    for start in range(len(clause)):
+        match = _UNCHANGED.match(clause, start)
+        if match is None:
+            continue
+        names = match.group("n")
+        if names and (match.group("others") or _read_names(names, known) is None):
+            continue
+        return start
+    return len(clause)
+
+
 # --- reading a clause ------------------------------------------------------------------------
 
 
@@ -621,6 +662,7 @@ class _Found:
     start: int  # in the clause
     end: int
     edits: tuple[Edit, ...]
+    named: bool = False  # the words before it may name what it changes (大篷车巡展改成30场)
 
 
 def _edits_for(
@@ -698,12 +740,35 @@ def _deadline(words: str, today: date) -> tuple[date | None, str] | None:
     return found.due, words
 
 
+def _asks_later(work: str, end: int) -> bool:
+    """Whether ``work[:end]`` asks for a later deadline rather than telling one."""
+    if _ASKS.search(work, 0, end):
+        return True
+    told = [(match.start(), match.end()) for match in _TOLD_LATER.finditer(work, 0, end)]
+    return any(
+        not any(low <= match.start() < high for low, high in told)
+        for match in _LATER.finditer(work, 0, end)
+    )
+
+
+def _moved(words: str, today: date) -> tuple[date | None, str] | None:
+    """完成时限2025年12月底改为2025年10月底: the date after the verb, when a date stands before."""
+    for verb in _DUE_MOVED.finditer(words):
+        old = re.sub(r"^\s*(?:由|从)", "", words[: verb.start()])
+        if old.strip() and _deadline(old, today) is not None:
+            return _deadline(words[verb.end() :], today)
+    return None
+
+
 def _by_due_cue(clause: str, pos: int, today: date) -> _Found | None:
-    for match in _DUE_CUE.finditer(clause, pos):
-        read = _deadline(clause[match.end() :], today)
+    cues = [*_DUE_CUE.finditer(clause, pos)]
+    cues += [cue for cue in _TIME_CUE.finditer(clause, pos) if _glue(clause[pos : cue.start()])]
+    for match in sorted(cues, key=lambda cue: cue.start()):
+        words = clause[match.end() :]
+        read = _deadline(words, today) or _moved(words, today)
         if read is not None:
-            due, words = read
-            return _Found(match.start(), len(clause), (Edit("due", due=due, due_text=words),))
+            due, text = read
+            return _Found(match.start(), len(clause), (Edit("due", due=due, due_text=text),))
     return None
 
 
@@ -725,13 +790,35 @@ def _by_due_before(clause: str, pos: int, today: date) -> _Found | None:
 
 
 def _by_target(clause: str, pos: int) -> _Found | None:
+    """目标改为40场 (the amount, and any words after it, are the target's); or, the verb alone
+    before an amount, 大篷车巡展改成30场 (the words before it say what is counted)."""
     match = _TARGET.search(clause, pos)
-    if match is None:
-        return None
-    quantities = read_quantities(clause[match.end() :])
-    if not quantities:
-        return None
-    return _Found(match.start(), len(clause), (Edit("target", quantity=quantities[0]),))
+    if match is not None:
+        quantities = read_quantities(clause[match.end() :])
+        if quantities:
+            end = match.end() + quantities[0].end
+            return _Found(match.start(), end, (Edit("target", quantity=quantities[0]),))
+    for verb in _TARGET_BARE.finditer(clause, pos):
+        if match is not None and verb.start() >= match.start():
+            break
+        quantities = read_quantities(clause[verb.end() :])
+        if quantities and quantities[0].start == 0:
+            end = verb.end() + quantities[0].end
+            return _Found(verb.start(), end, (Edit("target", quantity=quantities[0]),), True)
+    return None
+
+
+# What a target counts, said before or after its amount (流动科技馆巡展, 院士工作站).
+_THING = re.compile(rf"[{_HAN}《》“”\"]{{2,16}}")
+
+
+def _a_thing(words: str) -> bool:
+    bare = _strip_glue(words)
+    return not bare or (
+        _THING.fullmatch(bare) is not None
+        and not _NOT_A_TOPIC.search(bare)
+        and not _FIELD_WORDS.search(bare)
+    )
 
 
 def _next_change(
@@ -770,7 +857,7 @@ def _read_clause(
         if found is None:
             break
         between = clause[pos : found.start]
-        if edits and not _glue(between):
+        if edits and not _glue(between) and not (found.named and _a_thing(between)):
             return None
         if not edits:
             before = between
@@ -783,7 +870,7 @@ def _read_clause(
                 return _Clause((Edit("due", due=read[0], due_text=read[1]),), "", lone=True)
         return None
     rest = clause[pos:]
-    if not _glue(rest):
+    if not _glue(rest) and not (edits[-1].field == "target" and _a_thing(rest)):
         read = _deadline(_strip_glue(rest), today) if dates else None
         if read is None:
             return None
@@ -890,7 +977,7 @@ def scan_edits(
     if tail is not None:
         end = tail[0]
         consumed.append((end, len(work)))
-    dates = not _ASKS_LATER.search(work, 0, end)
+    dates = not _asks_later(work, end)
     reason_cue = _REASON.search(work, 0, end)
     reason = ""
     if reason_cue is not None:
@@ -910,6 +997,8 @@ def scan_edits(
                 reason = _reason(prepared, start, spans[-1][1])
                 consumed.append((start - 1, spans[-1][1]))
             break
+        stop = start + _unchanged_from(clause, known)
+        clause = work[start:stop]
         if not clause.strip() or _glue(clause):
             continue
         cut_at = frozenset(c - start for c in prepared.cuts if start <= c <= stop)
