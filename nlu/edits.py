@@ -57,7 +57,7 @@ from datetime import date
 from typing import Literal
 
 from nlu.deadline import parse_deadline
-from nlu.names import looks_like_department, normalise_department
+from nlu.names import canonical, looks_like_department, normalise_department
 from nlu.quantity import Quantity, read_quantities
 
 EditField = Literal[
@@ -106,7 +106,7 @@ class EditScan:
 
 _HAN = "\u4e00-\u9fff"
 _SPACE_OR_HAN = re.compile(rf"[{_HAN}]")
-_HAN_RUN = re.compile(rf"[{_HAN}]{{2}}")
+_WORD_PAIR = re.compile(r"\w{2}")
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ def _prepare(text: str, *, gaps: bool = False) -> _Text:
             if not before or before[-1] == " ":
                 continue  # runs of spaces
             if _SPACE_OR_HAN.match(before[-1]) and _SPACE_OR_HAN.match(after[:1] or " "):
-                words = gaps and len(_HAN_RUN.findall(before + " " + after)) == 2
+                words = gaps and all(_WORD_PAIR.fullmatch(side) for side in (before, after))
                 if not words:
                     continue  # voice input's gaps between characters (逾 期)
         keep.append(index)
@@ -635,7 +635,7 @@ _UNCHANGED = re.compile(
 
 def _unchanged_from(clause: str, known: _Known) -> int:
     """Where the words saying a field stays as it is begin in ``clause`` (its length if none)."""
-    if not _STAYS.search(clause):
+    if len(clause) > LONGEST_CLAUSE or not _STAYS.search(clause):
         return len(clause)
     for start in range(len(clause)):
         match = _UNCHANGED.match(clause, start)
@@ -1072,13 +1072,104 @@ def read_edits(
 # --- a new task ------------------------------------------------------------------------------
 
 _NEW_TASK = re.compile(
-    r"^(?:请|麻烦你?|帮我|帮忙|劳驾|给我)*\s*(?:在)?(?:台账|清单)?(?:里|中|上)?\s*(?:再)?"
-    r"(?:(?:新增|增加|添加|新建|增补|补充|加|补)(?:一个|一项|一条|一件|个|项|条)?(?:新的?)?(?:重点)?"
-    r"(?:工作任务|任务|工作|事项)|(?:新增|增加|添加|增补|补充|加|补)(?:一个|一项|一条|一件)|新任务"
-    r"|(?P<bare>新增))"
-    r"(?:如下)?\s*(?P<colon>:)?\s*"
+    r"^(?:嗯+|啊+|呃+|额+|那个|就是|然后|请|麻烦你?|帮我|帮忙|劳驾|给我|[,\s])*(?:在)?(?:台账|清单)?"
+    r"(?:里|中|上)?\s*(?:再)?"
+    r"(?:(?P<noun>(?:新增|增加|添加|新建|增补|补充|新加|加|补)(?:一个|一项|一条|一件|个|项|条)?(?:新的?)?"
+    r"(?:重点)?(?:工作任务|任务|工作|事项)(?:一项|一个|一条|一件)?)"
+    r"|(?:新增|增加|添加|增补|补充|新加|加|补)(?:一个|一项|一条|一件)|新任务|(?P<bare>新增))"
+    r"(?:如下)?\s*(?P<colon>:)?\s*(?:[啊呀哈嗯]+|就是|那个|\s)*"
 )
 _NOT_A_NEW_TASK = re.compile(r"^(?:措施|举措|目标|内容|领导|责任|牵头|配合|了|的)")
+# The task's words named as such (内容是…, 内容：…), wherever the clause stands.
+_NEW_CONTENT = re.compile(r"(?:任务|工作|具体)?(?:内容|名称)(?:是|为)?\s*:?\s*")
+# A verb alone after names typed apart (郑昌盛 陈汉平 负责): the names are its.
+_BARE_HANDLE = re.compile(r"(?:来|共同|一起)*(?P<verb>具体负责|负责|分管|牵头|配合)")
+_HANDLE_ROLE: dict[str, Role] = {"牵头": "lead", "配合": "responsible"}
+
+
+class _NewFields:
+    """A new task's leaders and departments as its clauses give them.
+
+    Names said alone (办公室牵头 陈汉平, 市科技馆 李麟) are known names: they continue the list of
+    the clause before when of its kind (配合单位组宣部 办公室), join the field of the clause after
+    that opens with names of theirs (办公室 机关党委牵头) or a verb alone (郑昌盛 陈汉平 负责), and
+    otherwise a person leads the task as its leader and a department as its lead.
+    """
+
+    def __init__(self) -> None:
+        self.names: dict[str, list[str]] = {"leader": [], "lead": [], "responsible": []}
+        self.pending: list[tuple[Kind, str]] = []
+        self.last: str | None = None  # the field the clause before gave names to
+
+    def add(self, field: str, names: Collection[str], *, first: bool = False) -> None:
+        have = self.names[field]
+        new = [name for name in names if name not in have]
+        self.names[field] = [*new, *have] if first else [*have, *new]
+
+    def alone(self, names: list[tuple[Kind, str]], known: _Known) -> bool:
+        """Take names said alone; False when they are not all known names of one kind."""
+        kinds = {kind for kind, _ in names}
+        if len(kinds) != 1:
+            return False
+        kind = kinds.pop()
+        if (
+            self.last is not None
+            and not self.pending
+            and (self.last == "leader") == (kind == "person")
+        ):
+            self.add(self.last, [name for _, name in names])
+            return True
+        known_names = known.leaders | set(known.departments.values())
+        if any(name not in known_names for _, name in names):
+            return False
+        if self.pending and self.pending[0][0] != kind:
+            self.settle()
+        self.pending.extend(names)
+        self.last = None
+        return True
+
+    def verb(self, clause: str) -> bool:
+        """A verb alone (负责) after names said alone: the names are its."""
+        match = _BARE_HANDLE.fullmatch(clause)
+        if match is None or not self.pending:
+            return False
+        role = _HANDLE_ROLE.get(match.group("verb"), "generic")
+        edits = _edits_for(self.pending, role, "set")
+        if not edits:
+            return False  # 李麟 配合: no field of a person's
+        for edit in edits:
+            self.add(edit.field, edit.names)
+            self.last = edit.field
+        self.pending = []
+        return True
+
+    def read(self, edits: tuple[Edit, ...], clause: str) -> None:
+        """The fields a clause read as changes gives; names said alone before join the first
+        when it opens with names of their kind (办公室 机关党委牵头)."""
+        named = [edit for edit in edits if edit.names and edit.field in self.names]
+        if self.pending and named:
+            first = named[0]
+            opening = canonical(_strip_glue(clause))
+            if (first.field == "leader") == (self.pending[0][0] == "person") and any(
+                opening.startswith(canonical(name)) for name in first.names
+            ):
+                self.add(first.field, [name for _, name in self.pending], first=True)
+                self.pending = []
+        self.settle()
+        for edit in named:
+            self.add(edit.field, edit.names)
+        self.last = named[-1].field if named else None
+
+    def settle(self) -> None:
+        """Names said alone and claimed by no field: a person leads, a department leads."""
+        for kind, name in self.pending:
+            self.add("leader" if kind == "person" else "lead", [name])
+        self.pending = []
+
+    def other(self) -> None:
+        """A clause of other words: names said alone before it are settled."""
+        self.settle()
+        self.last = None
 
 
 def read_new_task(
@@ -1095,14 +1186,19 @@ def read_new_task(
     if cue is None or (prepared.refs and prepared.refs[0][1] < cue.end()):
         return None
     body = work[cue.end() :]
-    if not body.strip() or _NOT_A_NEW_TASK.match(body):
+    if not body.strip():
+        return None
+    # 增加一项措施, 新增一项：目标…: a change said without its task; after 新增任务： the fields
+    # may come first (牵头单位…, 内容是…).
+    told = cue.group("noun") and (cue.group("colon") or _NEW_CONTENT.match(body))
+    if _NOT_A_NEW_TASK.match(body) and not told:
         return None
     if cue.group("colon") is None and (
         cue.group("bare") or re.search(r"哪些|吗|\?|多少|几项|有没有", body)
     ):
         return None
     known = _known(leaders, departments)
-    fields: dict[str, list[str]] = {"leader": [], "lead": [], "responsible": []}
+    fields = _NewFields()
     content: list[str] = []
     due: tuple[date | None, str] | None = None
     measures = ""
@@ -1118,24 +1214,37 @@ def read_new_task(
         clause = work[start:stop]
         if not clause.strip() or _glue(clause):
             continue
+        named = _NEW_CONTENT.match(clause, len(clause) - len(clause.lstrip()))
+        if named is not None and named.end() < len(clause):
+            fields.other()
+            content.append(prepared.source(start + named.end(), stop).strip())
+            continue
         cut_at = frozenset(c - start for c in prepared.cuts if start <= c <= stop)
         read = _read_clause(clause, known, today, cut_at, dates=True)
         if read is None:
+            # Names alone, the brackets of 普及部（中心） kept.
+            alone = _read_names(clause.strip(), known) or _read_names(_strip_glue(clause), known)
+            if alone is not None and fields.alone(alone, known):
+                continue
+            if fields.verb(_strip_glue(clause)):
+                continue
+            fields.other()
             content.append(prepared.source(start, stop).strip())
             continue
         if read.before and not _glue(read.before):
+            fields.other()
             content.append(prepared.source(start, start + len(read.before)).strip())
+        fields.read(read.edits, clause[len(read.before) :])
         for edit in read.edits:
             if edit.field == "due":
                 due = due or (edit.due, edit.due_text)
-            elif edit.field in fields:
-                fields[edit.field].extend(n for n in edit.names if n not in fields[edit.field])
+    fields.settle()
     words = "，".join(piece.strip(" ,，;；。") for piece in content if piece.strip(" ,，;；。"))
     return NewTask(
         content=words,
-        leaders=tuple(fields["leader"]),
-        lead=tuple(fields["lead"]),
-        responsible=tuple(fields["responsible"]),
+        leaders=tuple(fields.names["leader"]),
+        lead=tuple(fields.names["lead"]),
+        responsible=tuple(fields.names["responsible"]),
         due=due[0] if due else None,
         due_text=due[1] if due else "",
         measures=measures,
