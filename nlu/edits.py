@@ -7,18 +7,28 @@ the sender may change it, is decided above (ledger.understanding, the chat).
 
 What a change says (``field``; ``mode`` is set unless said):
 
-- ``leader`` 责任领导: 由李麟负责, 责任领导改为李麟, 交给李麟, 分给陈汉平, 换成李麟; add: 增加王五为
-  责任领导, 责任领导加上李麟, 让李麟也负责; remove: 去掉王五, 不再由陈汉平负责, 李义词不再负责了.
-- ``lead`` 牵头单位: 牵头改为学会部, 由学会部牵头, 牵头单位：学会部、组宣部, 改由市科技馆牵头,
-  学会部牵头; add: 增加学会部为牵头单位, 学会部也一起牵头; remove: 牵头单位去掉组宣部, 不再由学会部
-  牵头.
+- ``leader`` 责任领导: 由李麟负责, 责任领导改为李麟, 负责人改李麟, 责任领导就改成李麟吧,
+  只留李麟, 交给李麟, 分给陈汉平, 换成李麟; add: 增加王五为责任领导, 责任领导加上李麟,
+  让李麟也负责; remove: 去掉王五, 不再由陈汉平负责, 李义词不再负责了.
+- ``lead`` 牵头单位: 牵头改为学会部, 牵头的改成学会部, 由学会部牵头, 牵头单位：学会部、组宣部,
+  牵头普及部（中心）, 改由市科技馆牵头, 学会部牵头; add: 增加学会部为牵头单位, 学会部也一起
+  牵头; remove: 牵头单位去掉组宣部, 不再由学会部牵头.
 - ``responsible`` 配合/责任单位: 责任单位改为组宣部、学会部, 办公室配合; add: 配合单位加上办公室, 请
   学会部配合, 办公室也参与配合; remove: 不需要办公室配合了, 组宣部不再配合, 配合单位删除办公室.
-- ``due``: 6月底前完成, 截止时间改为9月30日, 期限调整为年底, 完成时限定为2025年10月 (``due`` and the
-  words that gave it, ``due_text``; a deadline with no date, 持续推进, keeps only its words).
+- A field's old value before its new one sets the new: 责任领导由陈汉平改为李麟, 牵头单位学会部改成
+  组宣部; one name swapped for another with 把 removes one and adds the other: 配合单位把组宣部换成
+  学会部, 把责任领导里的李麟换成陈汉平.
+- ``due``: 6月底前完成, 截止时间改为9月30日, 期限调整为年底, 完成时限定为2025年10月, 截止日期
+  延到7月15日; 完成时限2025年12月底改为2025年10月底 moves it to the date after the verb; 时间
+  改到11月 when 时间 opens the change (座谈会时间定在… is an event's); 截至日期 is a slip for
+  截止日期 (``due`` and the words that gave it, ``due_text``; a deadline with no date, 持续推进,
+  keeps only its words).
 - ``content``, ``measures``: 内容改为：……, 工作措施改成……, 任务名称改为……; 措施增加一条：…… adds.
   Their words run to the message's end, commas and all, and are kept as written.
-- ``target``: 目标改为40场, 目标从40场调整为30场 (``quantity``, nlu.quantity's).
+- ``target``: 目标改为40场, 目标从40场调整为30场, 目标由1家提到2家 (``quantity``, nlu.quantity's);
+  with no 目标, a verb that changes an amount right before it: 大篷车巡展改成30场, and
+  科普大篷车巡展改成30场 流动科技馆巡展改成6站 as two targets (the words before each say what
+  is counted).
 - ``cancel``: 取消第3项，原因：…, 第3项不做了，因为…, 第3项作废, 撤销第3项任务; ``text`` is the
   reason (after 原因/理由/因为, or what follows the cancel, or a 因… clause before it), else empty.
 
@@ -37,14 +47,21 @@ Decisions:
   大篷车那项), glue (的, 了, 吧, 请, 谢谢) or the text a change carries; a clause that says
   anything else (已经跑了25场, 是不是, 召开了) leaves the whole message unread as changes.
 - A deadline is told, never asked: 推迟到, 延期到, 能不能…改到, 申请… are extension requests and
-  not read here; a date alone in a clause (9月底前) counts only beside another change.
+  not read here, but a later date told beside its field (截止日期延到7月15日, 时限顺延至10月15日)
+  is a change; a date alone in a clause (9月底前) counts only beside another change.
+- A field said to stay as it is (牵头的还是学会部不变, 截止时间不变, 其他不变) is no change.
 - Dates follow the chat rules of nlu.deadline (no document year): 3月 said in May is next March.
 - A cancel needs a task: a number, or the words 项/任务/事项/工作 (晚上的会取消了 is not one).
 - A department removed with no field word (第3项去掉办公室) reads as ``responsible``: the words
   do not say which part it held; the chat layer removes it from whichever it is in.
-- A new task is announced first (新增任务, 加一项任务, 新增一项工作, 增加任务 …, 台账里新增一项);
+- A new task is announced first (新增任务, 加一项任务, 新增一项工作, 增加任务, 新加一项工作任务,
+  补充任务一项, 再加个任务, 台账里加一条 …, voice's fillers around it: 嗯新增一个任务啊就是那个…);
   its ``content`` is its words less the clauses that give the other fields (牵头, 负责, 配合,
-  a date, 措施：…); a field not said stays empty, for the chat to ask or leave open.
+  a date, 措施：…), or the words named as such (内容是…, 内容：…) wherever they stand; a field not
+  said stays empty, for the chat to ask or leave open. Typed apart with spaces (新增任务 开展培训
+  办公室牵头 陈汉平 10.31), a name the ledger knows said alone continues the list before it of its
+  kind (配合单位组宣部 办公室), joins the field after it that opens with names of its kind
+  (郑昌盛 陈汉平 负责, 办公室 机关党委牵头), or else a person is a leader and a department leads.
 """
 
 from __future__ import annotations
