@@ -814,7 +814,8 @@ def _by_target(clause: str, pos: int) -> _Found | None:
         quantities = read_quantities(clause[match.end() :])
         if quantities:
             end = match.end() + quantities[0].end
-            return _Found(match.start(), end, (Edit("target", quantity=quantities[0]),))
+            edit = Edit("target", quantity=quantities[0])
+            return _Found(match.start(), end, (edit,), True)
     for verb in _TARGET_BARE.finditer(clause, pos):
         if match is not None and verb.start() >= match.start():
             break
@@ -858,6 +859,7 @@ class _Clause:
     edits: tuple[Edit, ...]
     before: str  # words before the first change in the clause
     lone: bool = False  # a date alone: a change only beside another
+    named: bool = False  # ``before`` may say what the first change counts (展览目标改为5期)
 
 
 def _read_clause(
@@ -868,6 +870,7 @@ def _read_clause(
         return None
     edits: list[Edit] = []
     before = ""
+    named = False
     pos = 0
     while True:
         found = _next_change(clause, pos, known, today, cut_at, dates)
@@ -877,7 +880,7 @@ def _read_clause(
         if edits and not _glue(between) and not (found.named and _a_thing(between)):
             return None
         if not edits:
-            before = between
+            before, named = between, found.named
         edits.extend(found.edits)
         pos = found.end
     if not edits:
@@ -892,7 +895,7 @@ def _read_clause(
         if read is None:
             return None
         edits.append(Edit("due", due=read[0], due_text=read[1]))  # 李麟负责 学会部牵头 6月底前
-    return _Clause(tuple(edits), before)
+    return _Clause(tuple(edits), before, named=named)
 
 
 def _strip_glue(text: str) -> str:
@@ -1024,7 +1027,8 @@ def scan_edits(
             lone.extend(read.edits)
             continue
         if read is not None:
-            if read.before and not _glue(read.before):
+            counted = read.named and (edits or topic) and _a_thing(read.before)
+            if read.before and not _glue(read.before) and not counted:
                 if edits or topic or _NOT_A_TOPIC.search(read.before):
                     return EditScan()
                 topic = read.before
