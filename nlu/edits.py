@@ -1128,23 +1128,18 @@ class _NewFields:
         self.names[field] = [*new, *have] if first else [*have, *new]
 
     def alone(self, names: list[tuple[Kind, str]], known: _Known) -> bool:
-        """Take names said alone; False when they are not all known names of one kind."""
+        """Take names said alone; False when they are not all known names of one kind (a name
+        only shaped like one, 建设社区科普馆, may be the task's words)."""
         kinds = {kind for kind, _ in names}
-        if len(kinds) != 1:
+        known_names = known.leaders | set(known.departments.values())
+        if len(kinds) != 1 or any(name not in known_names for _, name in names):
             return False
         kind = kinds.pop()
-        if (
-            self.last is not None
-            and not self.pending
-            and (self.last == "leader") == (kind == "person")
-        ):
-            self.add(self.last, [name for _, name in names])
-            return True
-        known_names = known.leaders | set(known.departments.values())
-        if any(name not in known_names for _, name in names):
-            return False
         if self.pending and self.pending[0][0] != kind:
             self.settle()
+        if self.last is not None and (self.last == "leader") == (kind == "person"):
+            self.add(self.last, [name for _, name in names])
+            return True
         self.pending.extend(names)
         self.last = None
         return True

@@ -632,6 +632,10 @@ def test_a_new_task_is_read_with_the_fields_it_says(text: str, expected: NewTask
             "新增任务 建设社区科普馆 李麟负责",  # a department's shape in the words is no lead
             NewTask("建设社区科普馆", leaders=("李麟",)),
         ),
+        (
+            "新增任务：学会部牵头，建设社区科普馆",
+            NewTask("建设社区科普馆", lead=("学会部",)),
+        ),
     ],
 )
 def test_a_new_task_typed_apart_reads_names_said_alone(text: str, expected: NewTask) -> None:
