@@ -672,6 +672,7 @@ def _unchanged_from(clause: str, known: _Known) -> int:
 # a long message should not take): a clause that long is a report, or a new task's words.
 LONGEST_CLAUSE = 80
 LONGEST_DATE = 24
+LONGEST_AMOUNT = 12  # 由1.5万人次
 
 
 @dataclass(frozen=True)
@@ -822,8 +823,26 @@ def _by_target(clause: str, pos: int) -> _Found | None:
         quantities = read_quantities(clause[verb.end() :])
         if quantities and quantities[0].start == 0:
             end = verb.end() + quantities[0].end
-            return _Found(verb.start(), end, (Edit("target", quantity=quantities[0]),), True)
+            return _Found(
+                _old_amount(clause, pos, verb.start()),
+                end,
+                (Edit("target", quantity=quantities[0]),),
+                True,
+            )
     return None
+
+
+def _old_amount(clause: str, pos: int, at: int) -> int:
+    """Where the old amount said before a target's verb begins (培训由2期改成3期), or ``at``."""
+    for start in range(max(pos, at - LONGEST_AMOUNT), at):
+        if clause[start] in "由从":
+            quantities = read_quantities(clause[start + 1 : at])
+            if len(quantities) == 1 and (quantities[0].start, quantities[0].end) == (
+                0,
+                at - start - 1,
+            ):
+                return start
+    return at
 
 
 # What a target counts, said before or after its amount (流动科技馆巡展, 院士工作站).
