@@ -26,9 +26,9 @@ What a change says (``field``; ``mode`` is set unless said):
 - ``content``, ``measures``: 内容改为：……, 工作措施改成……, 任务名称改为……; 措施增加一条：…… adds.
   Their words run to the message's end, commas and all, and are kept as written.
 - ``target``: 目标改为40场, 目标从40场调整为30场, 目标由1家提到2家 (``quantity``, nlu.quantity's);
-  with no 目标, a verb that changes an amount right before it: 大篷车巡展改成30场, and
-  科普大篷车巡展改成30场 流动科技馆巡展改成6站 as two targets (the words before each say what
-  is counted).
+  with no 目标, a verb that changes an amount right before it: 大篷车巡展改成30场, 培训班由2期
+  改成3期, and 科普大篷车巡展改成30场 流动科技馆巡展改成6站 as two targets (the words before
+  each say what is counted).
 - ``cancel``: 取消第3项，原因：…, 第3项不做了，因为…, 第3项作废, 撤销第3项任务; ``text`` is the
   reason (after 原因/理由/因为, or what follows the cancel, or a 因… clause before it), else empty.
 
