@@ -7,18 +7,28 @@ the sender may change it, is decided above (ledger.understanding, the chat).
 
 What a change says (``field``; ``mode`` is set unless said):
 
-- ``leader`` 责任领导: 由李麟负责, 责任领导改为李麟, 交给李麟, 分给陈汉平, 换成李麟; add: 增加王五为
-  责任领导, 责任领导加上李麟, 让李麟也负责; remove: 去掉王五, 不再由陈汉平负责, 李义词不再负责了.
-- ``lead`` 牵头单位: 牵头改为学会部, 由学会部牵头, 牵头单位：学会部、组宣部, 改由市科技馆牵头,
-  学会部牵头; add: 增加学会部为牵头单位, 学会部也一起牵头; remove: 牵头单位去掉组宣部, 不再由学会部
-  牵头.
+- ``leader`` 责任领导: 由李麟负责, 责任领导改为李麟, 负责人改李麟, 责任领导就改成李麟吧,
+  只留李麟, 交给李麟, 分给陈汉平, 换成李麟; add: 增加王五为责任领导, 责任领导加上李麟,
+  让李麟也负责; remove: 去掉王五, 不再由陈汉平负责, 李义词不再负责了.
+- ``lead`` 牵头单位: 牵头改为学会部, 牵头的改成学会部, 由学会部牵头, 牵头单位：学会部、组宣部,
+  牵头普及部（中心）, 改由市科技馆牵头, 学会部牵头; add: 增加学会部为牵头单位, 学会部也一起
+  牵头; remove: 牵头单位去掉组宣部, 不再由学会部牵头.
 - ``responsible`` 配合/责任单位: 责任单位改为组宣部、学会部, 办公室配合; add: 配合单位加上办公室, 请
   学会部配合, 办公室也参与配合; remove: 不需要办公室配合了, 组宣部不再配合, 配合单位删除办公室.
-- ``due``: 6月底前完成, 截止时间改为9月30日, 期限调整为年底, 完成时限定为2025年10月 (``due`` and the
-  words that gave it, ``due_text``; a deadline with no date, 持续推进, keeps only its words).
+- A field's old value before its new one sets the new: 责任领导由陈汉平改为李麟, 牵头单位学会部改成
+  组宣部; one name swapped for another with 把 removes one and adds the other: 配合单位把组宣部换成
+  学会部, 把责任领导里的李麟换成陈汉平.
+- ``due``: 6月底前完成, 截止时间改为9月30日, 期限调整为年底, 完成时限定为2025年10月, 截止日期
+  延到7月15日; 完成时限2025年12月底改为2025年10月底 moves it to the date after the verb; 时间
+  改到11月 when 时间 opens the change (座谈会时间定在… is an event's); 截至日期 is a slip for
+  截止日期 (``due`` and the words that gave it, ``due_text``; a deadline with no date, 持续推进,
+  keeps only its words).
 - ``content``, ``measures``: 内容改为：……, 工作措施改成……, 任务名称改为……; 措施增加一条：…… adds.
   Their words run to the message's end, commas and all, and are kept as written.
-- ``target``: 目标改为40场, 目标从40场调整为30场 (``quantity``, nlu.quantity's).
+- ``target``: 目标改为40场, 目标从40场调整为30场, 目标由1家提到2家 (``quantity``, nlu.quantity's);
+  with no 目标, a verb that changes an amount right before it: 大篷车巡展改成30场, 培训班由2期
+  改成3期, and 科普大篷车巡展改成30场 流动科技馆巡展改成6站 as two targets (the words before
+  each say what is counted).
 - ``cancel``: 取消第3项，原因：…, 第3项不做了，因为…, 第3项作废, 撤销第3项任务; ``text`` is the
   reason (after 原因/理由/因为, or what follows the cancel, or a 因… clause before it), else empty.
 
@@ -37,14 +47,21 @@ Decisions:
   大篷车那项), glue (的, 了, 吧, 请, 谢谢) or the text a change carries; a clause that says
   anything else (已经跑了25场, 是不是, 召开了) leaves the whole message unread as changes.
 - A deadline is told, never asked: 推迟到, 延期到, 能不能…改到, 申请… are extension requests and
-  not read here; a date alone in a clause (9月底前) counts only beside another change.
+  not read here, but a later date told beside its field (截止日期延到7月15日, 时限顺延至10月15日)
+  is a change; a date alone in a clause (9月底前) counts only beside another change.
+- A field said to stay as it is (牵头的还是学会部不变, 截止时间不变, 其他不变) is no change.
 - Dates follow the chat rules of nlu.deadline (no document year): 3月 said in May is next March.
 - A cancel needs a task: a number, or the words 项/任务/事项/工作 (晚上的会取消了 is not one).
 - A department removed with no field word (第3项去掉办公室) reads as ``responsible``: the words
   do not say which part it held; the chat layer removes it from whichever it is in.
-- A new task is announced first (新增任务, 加一项任务, 新增一项工作, 增加任务 …, 台账里新增一项);
+- A new task is announced first (新增任务, 加一项任务, 新增一项工作, 增加任务, 新加一项工作任务,
+  补充任务一项, 再加个任务, 台账里加一条 …, voice's fillers around it: 嗯新增一个任务啊就是那个…);
   its ``content`` is its words less the clauses that give the other fields (牵头, 负责, 配合,
-  a date, 措施：…); a field not said stays empty, for the chat to ask or leave open.
+  a date, 措施：…), or the words named as such (内容是…, 内容：…) wherever they stand; a field not
+  said stays empty, for the chat to ask or leave open. Typed apart with spaces (新增任务 开展培训
+  办公室牵头 陈汉平 10.31), a name the ledger knows said alone continues the list before it of its
+  kind (配合单位组宣部 办公室), joins the field after it that opens with names of its kind
+  (郑昌盛 陈汉平 负责, 办公室 机关党委牵头), or else a person is a leader and a department leads.
 """
 
 from __future__ import annotations
@@ -57,7 +74,7 @@ from datetime import date
 from typing import Literal
 
 from nlu.deadline import parse_deadline
-from nlu.names import looks_like_department, normalise_department
+from nlu.names import canonical, looks_like_department, normalise_department
 from nlu.quantity import Quantity, read_quantities
 
 EditField = Literal[
@@ -106,7 +123,7 @@ class EditScan:
 
 _HAN = "\u4e00-\u9fff"
 _SPACE_OR_HAN = re.compile(rf"[{_HAN}]")
-_HAN_RUN = re.compile(rf"[{_HAN}]{{2}}")
+_WORD_PAIR = re.compile(r"\w{2}")
 
 
 @dataclass(frozen=True)
@@ -156,7 +173,7 @@ def _prepare(text: str, *, gaps: bool = False) -> _Text:
             if not before or before[-1] == " ":
                 continue  # runs of spaces
             if _SPACE_OR_HAN.match(before[-1]) and _SPACE_OR_HAN.match(after[:1] or " "):
-                words = gaps and len(_HAN_RUN.findall(before + " " + after)) == 2
+                words = gaps and all(_WORD_PAIR.fullmatch(side) for side in (before, after))
                 if not words:
                     continue  # voice input's gaps between characters (逾 期)
         keep.append(index)
@@ -354,8 +371,10 @@ _PARTICLES = r"(?:吧|了|啊|呀|哈|啦|哦|即可|就行|就好|就可以了?
 _END = rf"{_PARTICLES}*\s*$"
 _SET = (
     r"(?:改为由|改成由|改为|改成|改由|换成|换为|调整为|调整成|调为|更换为|更改为|变更为|修改为|更新为"
-    r"|确定为|明确为|定为|设为|设定为|设置为|为|是|:)"
+    r"|确定为|明确为|定为|设为|设定为|设置为|只留下?|只保留|仅保留|仅留|为|是|:|改|换)"
 )
+# A field's old value before the new one, said without 由/从: 牵头单位学会部改成组宣部.
+_CHANGE_TO = r"(?:改为|改成|换成|换为|调整为|调整成|调为|更换为|更改为|变更为|修改为)"
 _ADD = (
     r"(?:再增加|增加|再加上|加上|再添加|添加|新增|增补|补充|追加|再加|加进|加入|加)(?:上)?"
     r"(?:一个|一位|一名|一家)?"
@@ -371,7 +390,9 @@ _SHARE_LONG = (
 _SHARE = rf"(?:{_SHARE_LONG}|配合)"
 _AMONG = r"(?:中|里|里面)?"
 # 由学会部改为…: the old value is not read.
-_OLD_SET = rf"(?:(?:由|从)[^,;]*?{_SET}|{_SET})"
+_OLD_SET = rf"(?:(?:由|从)[^,;]*?{_SET}|(?P<old>{_RUN}){_CHANGE_TO}|{_SET})"
+# Between a field and its new value: 牵头的改成…, 责任领导就改成….
+_PAUSE = r"(?:的)?(?:就|也|都|再)?"
 _HANDLE = r"(?:具体负责|牵头负责|负责|分管|主抓|抓|管|办理|承办|主办|来办)"
 _TITLED = rf"{_TITLE}?"
 
@@ -384,14 +405,32 @@ class _Rule:
     role: Role
     mode: EditMode
     names_first: bool = False  # the names open the phrase: they must start at a word's start
+    swap: bool = False  # 把组宣部换成学会部: the ``old`` names go, the new ones come
 
 
-def _rule(pattern: str, role: Role, mode: EditMode, names_first: bool = False) -> _Rule:
-    return _Rule(re.compile(pattern), role, mode, names_first)
+def _rule(
+    pattern: str, role: Role, mode: EditMode, names_first: bool = False, swap: bool = False
+) -> _Rule:
+    return _Rule(re.compile(pattern), role, mode, names_first, swap)
+
+
+_SWAP = r"(?:换成|换为|改为|改成|替换为|替换成|调整为|更换为)"
+
+
+def _swap(field: str) -> str:
+    """配合单位把组宣部换成学会部, 把配合单位里的组宣部换成学会部: one name for another."""
+    return (
+        rf"(?:{field}{_AMONG}(?:的)?(?:把|将)|(?:把|将){field}{_AMONG}(?:的)?)"
+        rf"(?P<old>{_RUN}){_TITLED}{_SWAP}(?P<n>{_RUN}){_TITLED}{_END}"
+    )
 
 
 # In order of preference when two phrases start at the same place and are as long.
 _RULES = (
+    # one name for another in a field
+    _rule(_swap(_LEADER), "leader", "add", swap=True),
+    _rule(_swap(_LEAD), "lead", "add", swap=True),
+    _rule(_swap(_SHARE), "responsible", "add", swap=True),
     # leaders
     _rule(rf"{_LEADER}{_AMONG}{_ADD}(?P<n>{_RUN}){_END}", "leader", "add"),
     _rule(rf"{_ADD}{_LEADER}(?P<n>{_RUN}){_END}", "leader", "add"),
@@ -404,12 +443,12 @@ _RULES = (
     _rule(rf"{_REMOVE}{_LEADER}(?P<n>{_RUN}){_END}", "leader", "remove"),
     _rule(rf"{_REMOVE}(?P<n>{_RUN})(?:的)?{_LEADER}{_END}", "leader", "remove"),
     _rule(
-        rf"{_LEADER_LONG}{_OLD_SET}?(?P<n>{_RUN}){_TITLED}(?:来)?(?:{_HANDLE})?{_END}",
+        rf"{_LEADER_LONG}{_PAUSE}{_OLD_SET}?(?P<n>{_RUN}){_TITLED}(?:来)?(?:{_HANDLE})?{_END}",
         "leader",
         "set",
     ),
     _rule(
-        rf"(?:分管|领导){_OLD_SET}(?P<n>{_RUN}){_TITLED}(?:来)?(?:{_HANDLE})?{_END}",
+        rf"(?:分管|领导){_PAUSE}{_OLD_SET}(?P<n>{_RUN}){_TITLED}(?:来)?(?:{_HANDLE})?{_END}",
         "leader",
         "set",
     ),
@@ -425,8 +464,8 @@ _RULES = (
     _rule(rf"{_REMOVE}(?P<n>{_RUN})(?:的)?{_LEAD}{_END}", "lead", "remove"),
     _rule(rf"不(?:再|用|需要|要)?由(?P<n>{_RUN})(?:来)?牵头(?:负责)?", "lead", "remove"),
     _rule(rf"(?P<n>{_RUN})不再(?:负责)?牵头", "lead", "remove", names_first=True),
-    _rule(rf"{_LEAD_LONG}{_OLD_SET}?(?P<n>{_RUN}){_END}", "lead", "set"),
-    _rule(rf"牵头{_OLD_SET}(?P<n>{_RUN}){_END}", "lead", "set"),
+    _rule(rf"{_LEAD_LONG}{_PAUSE}{_OLD_SET}?(?P<n>{_RUN}){_END}", "lead", "set"),
+    _rule(rf"牵头{_PAUSE}{_OLD_SET}?(?P<n>{_RUN}){_END}", "lead", "set"),
     _rule(
         rf"(?:改为由|改成由|换成由|改由|交由|交给|由|让|请)(?P<n>{_RUN}){_TITLED}(?:来|共同|一起)?牵头(?:负责)?",
         "lead",
@@ -473,8 +512,8 @@ _RULES = (
         "remove",
         names_first=True,
     ),
-    _rule(rf"{_SHARE_LONG}{_OLD_SET}?(?P<n>{_RUN}){_END}", "responsible", "set"),
-    _rule(rf"配合{_OLD_SET}(?P<n>{_RUN}){_END}", "responsible", "set"),
+    _rule(rf"{_SHARE_LONG}{_PAUSE}{_OLD_SET}?(?P<n>{_RUN}){_END}", "responsible", "set"),
+    _rule(rf"配合{_PAUSE}{_OLD_SET}(?P<n>{_RUN}){_END}", "responsible", "set"),
     _rule(rf"由(?P<n>{_RUN})(?:来|负责)?配合", "responsible", "set"),
     _rule(rf"(?P<n>{_RUN})(?:来|负责)?配合", "responsible", "set", names_first=True),
     # the verb does not say the field: a person leads it, a department leads or shares it
@@ -510,15 +549,26 @@ _RULES = (
 )
 
 # Deadlines, targets, words and cancels.
-_DUE_VERB = (
-    r"改为|改成|改到|改至|调整为|调整到|调整至|调为|调到|调至|更改为|修改为|变更为|更新为|确定为|明确为"
-    r"|定为|定在|定于|设为|设定为|设置为|提前到|提前至|为|是|:"
-)
-_DUE_CUE = re.compile(
+_DEADLINE_FIELD = (
     r"(?:截止时间|截止日期|截止期限|截止时限|完成时限|完成期限|完成时间|完成日期|办结时间|办结时限"
-    r"|办结期限|到期时间|到期日期|到期日|时间节点|时间要求|时限|期限|截止|deadline)"
-    rf"(?:要求)?(?:(?:由|从)[^,;]*?(?:{_DUE_VERB})|(?:{_DUE_VERB})?)"
+    r"|办结期限|到期时间|到期日期|到期日|时间节点|时间要求|时限|期限|截止|deadline"
+    r"|截至(?:时间|日期|期限|时限))"  # 截至日期: a slip for 截止日期 (截至目前 is no deadline)
 )
+# A later deadline told beside its field is a change (截止日期延到7月15日); asked for, or said
+# with no field (推迟到7月), it is an extension request (nlu.understand).
+_LATER_TO = r"(?:延期|延长|延后|推迟|顺延|延|推|挪)(?:到|至)"
+# Verbs that give a deadline a new date (and, between two dates, move it from one to the other).
+_DUE_CHANGE = (
+    r"改为|改成|改到|改至|调整为|调整到|调整至|调为|调到|调至|调成|更改为|修改为|变更为|更新为|确定为"
+    rf"|明确为|定为|定在|定于|设为|设定为|设置为|提前到|提前至|{_LATER_TO}"
+)
+_DUE_VERB = rf"{_DUE_CHANGE}|为|是|:"
+_DUE_CUE = re.compile(
+    rf"{_DEADLINE_FIELD}(?:要求)?(?:(?:由|从)[^,;]*?(?:{_DUE_VERB})|(?:{_DUE_VERB})?)"
+)
+# 时间 alone is an event's (座谈会时间定在6月10日) unless it opens the change with a verb.
+_TIME_CUE = re.compile(rf"时间(?:要求)?(?:{_DUE_CHANGE})")
+_DUE_MOVED = re.compile(rf"(?:{_DUE_CHANGE})")
 _DUE_BY = re.compile(
     r"(?:之前|以前|前)(?:要|需要|须|必须|务必|应|应当)?(?:全部)?"
     r"(?:完成|办完|办结|完结|完工|落实到位|落实|到位|结束)(?:任务)?"
@@ -530,15 +580,20 @@ _DUE_TRAILING = re.compile(
     r"(?:(?:要|需要|须|必须|务必|应|应当)?(?:全部)?(?:完成|办完|办结|完结|为止)(?:任务)?|吧|了|即可)+$"
 )
 # A later deadline asked for is an extension request (nlu.understand), not a change.
-_ASKS_LATER = re.compile(
-    r"延期|延后|延长|延迟|延到|延至|推迟|推后|推到|顺延|宽限|往后|挪到|来不及|晚\s*\d|能不能|能否"
-    r"|可不可以|可否|可以吗|行吗|好吗|好不好|行不行|申请|想"
-)
+_ASKS = re.compile(r"宽限|来不及|能不能|能否|可不可以|可否|可以吗|行吗|好吗|好不好|行不行|申请|想")
+_LATER = re.compile(r"延期|延后|延长|延迟|延到|延至|推迟|推后|推到|顺延|往后|挪到|晚\s*\d")
+_TOLD_LATER = re.compile(rf"(?:{_DEADLINE_FIELD}|时间)(?:的)?(?:就|也)?{_LATER_TO}")
 _TARGET = re.compile(
     r"(?:目标任务|任务目标|目标值|目标数|年度目标|全年目标|目标|指标)(?:数)?(?:(?:由|从)[^,;]*?)?"
-    r"(?:改为|改成|调整为|调整到|调整至|调为|调到|调至|提高到|提高至|提高为|提升到|提升至|增加到|增加至"
+    r"(?:改为|改成|调整为|调整到|调整至|调整成|调为|调到|调至|调成|提高到|提高至|提高为|提升到|提升至"
+    r"|提到|提至|增加到|增加至|改到"
     r"|增至|降低到|降低至|降为|降到|减少到|减少至|减到|下调到|下调至|下调为|上调到|上调至|上调为|修改为"
     r"|更改为|变更为|定为|设为|设定为|确定为|为|是|:)"
+)
+# Without 目标, only a verb that changes an amount, the amount right after it.
+_TARGET_BARE = re.compile(
+    r"(?:改为|改成|调整为|调整到|调整成|调为|调到|调成|提高到|提高至|提到|提至|增加到|增至|降低到|降为"
+    r"|降到|减少到|减到|下调到|下调为|上调到|上调为)(?:不少于|不低于|至少|达到)?"
 )
 _TEXT_VERB = r"(?:改为|改成|修改为|更改为|调整为|更新为|换成|换为|变更为|替换为|改|为)"
 _CONTENT = re.compile(
@@ -585,6 +640,31 @@ def _glue(text: str) -> bool:
     return _GLUE.fullmatch(text) is not None
 
 
+# A field said to stay as it is (牵头的还是学会部不变, 截止时间不变, 其他不变): no change.
+_STAYS = re.compile(r"不变|照旧|不动")
+_UNCHANGED = re.compile(
+    r"(?:然后|但是?|另外|同时)?(?:(?P<others>其他|其余|其它|别的)|(?P<field>"
+    rf"{_LEADER}|{_LEAD}|{_SHARE}|{_DEADLINE_FIELD}|时间|目标|指标|内容|措施))"
+    r"(?:的)?(?:都|也)?(?:还是|仍然是|仍然由|仍是|仍为|仍由|依然是|依旧是?|照样是?|保持|维持)?"
+    rf"(?P<n>{_RUN})?(?:都|也)?(?:保持|维持)?(?:不变|照旧|不动)(?:的)?{_END}"
+)
+
+
+def _unchanged_from(clause: str, known: _Known) -> int:
+    """Where the words saying a field stays as it is begin in ``clause`` (its length if none)."""
+    if len(clause) > LONGEST_CLAUSE or not _STAYS.search(clause):
+        return len(clause)
+    for start in range(len(clause)):
+        match = _UNCHANGED.match(clause, start)
+        if match is None:
+            continue
+        names = match.group("n")
+        if names and (match.group("others") or _read_names(names, known) is None):
+            continue
+        return start
+    return len(clause)
+
+
 # --- reading a clause ------------------------------------------------------------------------
 
 
@@ -592,6 +672,7 @@ def _glue(text: str) -> bool:
 # a long message should not take): a clause that long is a report, or a new task's words.
 LONGEST_CLAUSE = 80
 LONGEST_DATE = 24
+LONGEST_AMOUNT = 12  # 由1.5万人次
 
 
 @dataclass(frozen=True)
@@ -599,6 +680,7 @@ class _Found:
     start: int  # in the clause
     end: int
     edits: tuple[Edit, ...]
+    named: bool = False  # the words before it may name what it changes (大篷车巡展改成30场)
 
 
 def _edits_for(
@@ -643,6 +725,10 @@ def _by_rule(
         names = _read_names(run, known)
         if names is None:
             continue
+        old = match.groupdict().get("old")
+        gone = _read_names(old, known) if old is not None else None
+        if old is not None and (gone is None or re.match(r"把|将", old)) and not rule.swap:
+            continue  # 是不是改成学会部: what stands before the verb is no old value
         if rule.names_first:
             if _NAME_LEAD_IN.match(run):
                 continue  # 是改由李麟负责: the phrase is another rule's, or none
@@ -651,6 +737,9 @@ def _by_rule(
             if not (first_known or _at_word_start(clause, opens, cut_at)):
                 continue
         edits = _edits_for(names, rule.role, rule.mode)
+        if rule.swap:
+            removed = _edits_for(gone, rule.role, "remove") if gone else None
+            edits = removed + edits if removed and edits else None
         if edits:
             return _Found(match.start(), match.end(), edits)
     return None
@@ -669,12 +758,35 @@ def _deadline(words: str, today: date) -> tuple[date | None, str] | None:
     return found.due, words
 
 
+def _asks_later(work: str, end: int) -> bool:
+    """Whether ``work[:end]`` asks for a later deadline rather than telling one."""
+    if _ASKS.search(work, 0, end):
+        return True
+    told = [(match.start(), match.end()) for match in _TOLD_LATER.finditer(work, 0, end)]
+    return any(
+        not any(low <= match.start() < high for low, high in told)
+        for match in _LATER.finditer(work, 0, end)
+    )
+
+
+def _moved(words: str, today: date) -> tuple[date | None, str] | None:
+    """完成时限2025年12月底改为2025年10月底: the date after the verb, when a date stands before."""
+    for verb in _DUE_MOVED.finditer(words):
+        old = re.sub(r"^\s*(?:由|从)", "", words[: verb.start()])
+        if old.strip() and _deadline(old, today) is not None:
+            return _deadline(words[verb.end() :], today)
+    return None
+
+
 def _by_due_cue(clause: str, pos: int, today: date) -> _Found | None:
-    for match in _DUE_CUE.finditer(clause, pos):
-        read = _deadline(clause[match.end() :], today)
+    cues = [*_DUE_CUE.finditer(clause, pos)]
+    cues += [cue for cue in _TIME_CUE.finditer(clause, pos) if _glue(clause[pos : cue.start()])]
+    for match in sorted(cues, key=lambda cue: cue.start()):
+        words = clause[match.end() :]
+        read = _deadline(words, today) or _moved(words, today)
         if read is not None:
-            due, words = read
-            return _Found(match.start(), len(clause), (Edit("due", due=due, due_text=words),))
+            due, text = read
+            return _Found(match.start(), len(clause), (Edit("due", due=due, due_text=text),))
     return None
 
 
@@ -696,13 +808,54 @@ def _by_due_before(clause: str, pos: int, today: date) -> _Found | None:
 
 
 def _by_target(clause: str, pos: int) -> _Found | None:
+    """目标改为40场 (the amount, and any words after it, are the target's); or, the verb alone
+    before an amount, 大篷车巡展改成30场 (the words before it say what is counted)."""
     match = _TARGET.search(clause, pos)
-    if match is None:
-        return None
-    quantities = read_quantities(clause[match.end() :])
-    if not quantities:
-        return None
-    return _Found(match.start(), len(clause), (Edit("target", quantity=quantities[0]),))
+    if match is not None:
+        quantities = read_quantities(clause[match.end() :])
+        if quantities:
+            end = match.end() + quantities[0].end
+            edit = Edit("target", quantity=quantities[0])
+            return _Found(match.start(), end, (edit,), True)
+    for verb in _TARGET_BARE.finditer(clause, pos):
+        if match is not None and verb.start() >= match.start():
+            break
+        quantities = read_quantities(clause[verb.end() :])
+        if quantities and quantities[0].start == 0:
+            end = verb.end() + quantities[0].end
+            return _Found(
+                _old_amount(clause, pos, verb.start()),
+                end,
+                (Edit("target", quantity=quantities[0]),),
+                True,
+            )
+    return None
+
+
+def _old_amount(clause: str, pos: int, at: int) -> int:
+    """Where the old amount said before a target's verb begins (培训由2期改成3期), or ``at``."""
+    for start in range(max(pos, at - LONGEST_AMOUNT), at):
+        if clause[start] in "由从":
+            quantities = read_quantities(clause[start + 1 : at])
+            if len(quantities) == 1 and (quantities[0].start, quantities[0].end) == (
+                0,
+                at - start - 1,
+            ):
+                return start
+    return at
+
+
+# What a target counts, said before or after its amount (流动科技馆巡展, 院士工作站).
+_THING = re.compile(rf"[{_HAN}《》“”\"]{{2,16}}")
+
+
+def _a_thing(words: str) -> bool:
+    bare = _strip_glue(words)
+    return not bare or (
+        _THING.fullmatch(bare) is not None
+        and not _NOT_A_TOPIC.search(bare)
+        and not _FIELD_WORDS.search(bare)
+    )
 
 
 def _next_change(
@@ -725,6 +878,7 @@ class _Clause:
     edits: tuple[Edit, ...]
     before: str  # words before the first change in the clause
     lone: bool = False  # a date alone: a change only beside another
+    named: bool = False  # ``before`` may say what the first change counts (展览目标改为5期)
 
 
 def _read_clause(
@@ -735,16 +889,17 @@ def _read_clause(
         return None
     edits: list[Edit] = []
     before = ""
+    named = False
     pos = 0
     while True:
         found = _next_change(clause, pos, known, today, cut_at, dates)
         if found is None:
             break
         between = clause[pos : found.start]
-        if edits and not _glue(between):
+        if edits and not _glue(between) and not (found.named and _a_thing(between)):
             return None
         if not edits:
-            before = between
+            before, named = between, found.named
         edits.extend(found.edits)
         pos = found.end
     if not edits:
@@ -754,12 +909,12 @@ def _read_clause(
                 return _Clause((Edit("due", due=read[0], due_text=read[1]),), "", lone=True)
         return None
     rest = clause[pos:]
-    if not _glue(rest):
+    if not _glue(rest) and not (edits[-1].field == "target" and _a_thing(rest)):
         read = _deadline(_strip_glue(rest), today) if dates else None
         if read is None:
             return None
         edits.append(Edit("due", due=read[0], due_text=read[1]))  # 李麟负责 学会部牵头 6月底前
-    return _Clause(tuple(edits), before)
+    return _Clause(tuple(edits), before, named=named)
 
 
 def _strip_glue(text: str) -> str:
@@ -861,7 +1016,7 @@ def scan_edits(
     if tail is not None:
         end = tail[0]
         consumed.append((end, len(work)))
-    dates = not _ASKS_LATER.search(work, 0, end)
+    dates = not _asks_later(work, end)
     reason_cue = _REASON.search(work, 0, end)
     reason = ""
     if reason_cue is not None:
@@ -881,6 +1036,8 @@ def scan_edits(
                 reason = _reason(prepared, start, spans[-1][1])
                 consumed.append((start - 1, spans[-1][1]))
             break
+        stop = start + _unchanged_from(clause, known)
+        clause = work[start:stop]
         if not clause.strip() or _glue(clause):
             continue
         cut_at = frozenset(c - start for c in prepared.cuts if start <= c <= stop)
@@ -889,7 +1046,8 @@ def scan_edits(
             lone.extend(read.edits)
             continue
         if read is not None:
-            if read.before and not _glue(read.before):
+            counted = read.named and (edits or topic) and _a_thing(read.before)
+            if read.before and not _glue(read.before) and not counted:
                 if edits or topic or _NOT_A_TOPIC.search(read.before):
                     return EditScan()
                 topic = read.before
@@ -954,13 +1112,99 @@ def read_edits(
 # --- a new task ------------------------------------------------------------------------------
 
 _NEW_TASK = re.compile(
-    r"^(?:请|麻烦你?|帮我|帮忙|劳驾|给我)*\s*(?:在)?(?:台账|清单)?(?:里|中|上)?\s*(?:再)?"
-    r"(?:(?:新增|增加|添加|新建|增补|补充|加|补)(?:一个|一项|一条|一件|个|项|条)?(?:新的?)?(?:重点)?"
-    r"(?:工作任务|任务|工作|事项)|(?:新增|增加|添加|增补|补充|加|补)(?:一个|一项|一条|一件)|新任务"
-    r"|(?P<bare>新增))"
-    r"(?:如下)?\s*(?P<colon>:)?\s*"
+    r"^(?:嗯+|啊+|呃+|额+|那个|就是|然后|请|麻烦你?|帮我|帮忙|劳驾|给我|[,\s])*(?:在)?(?:台账|清单)?"
+    r"(?:里|中|上)?\s*(?:再)?"
+    r"(?:(?P<noun>(?:新增|增加|添加|新建|增补|补充|新加|加|补)(?:一个|一项|一条|一件|个|项|条)?(?:新的?)?"
+    r"(?:重点)?(?:工作任务|任务|工作|事项)(?:一项|一个|一条|一件)?)"
+    r"|(?:新增|增加|添加|增补|补充|新加|加|补)(?:一个|一项|一条|一件)|新任务|(?P<bare>新增))"
+    r"(?:如下)?\s*(?P<colon>:)?\s*(?:[啊呀哈嗯]+|就是|那个|\s)*"
 )
 _NOT_A_NEW_TASK = re.compile(r"^(?:措施|举措|目标|内容|领导|责任|牵头|配合|了|的)")
+# The task's words named as such (内容是…, 内容：…), wherever the clause stands.
+_NEW_CONTENT = re.compile(r"(?:任务|工作|具体)?(?:内容|名称)(?:是|为)?\s*:?\s*")
+# A verb alone after names typed apart (郑昌盛 陈汉平 负责): the names are its.
+_BARE_HANDLE = re.compile(r"(?:来|共同|一起)*(?P<verb>具体负责|负责|分管|牵头|配合)")
+_HANDLE_ROLE: dict[str, Role] = {"牵头": "lead", "配合": "responsible"}
+
+
+class _NewFields:
+    """A new task's leaders and departments as its clauses give them.
+
+    Names said alone (办公室牵头 陈汉平, 市科技馆 李麟) are known names: they continue the list of
+    the clause before when of its kind (配合单位组宣部 办公室), join the field of the clause after
+    that opens with names of theirs (办公室 机关党委牵头) or a verb alone (郑昌盛 陈汉平 负责), and
+    otherwise a person leads the task as its leader and a department as its lead.
+    """
+
+    def __init__(self) -> None:
+        self.names: dict[str, list[str]] = {"leader": [], "lead": [], "responsible": []}
+        self.pending: list[tuple[Kind, str]] = []
+        self.last: str | None = None  # the field the clause before gave names to
+
+    def add(self, field: str, names: Collection[str], *, first: bool = False) -> None:
+        have = self.names[field]
+        new = [name for name in names if name not in have]
+        self.names[field] = [*new, *have] if first else [*have, *new]
+
+    def alone(self, names: list[tuple[Kind, str]], known: _Known) -> bool:
+        """Take names said alone; False when they are not all known names of one kind (a name
+        only shaped like one, 建设社区科普馆, may be the task's words)."""
+        kinds = {kind for kind, _ in names}
+        known_names = known.leaders | set(known.departments.values())
+        if len(kinds) != 1 or any(name not in known_names for _, name in names):
+            return False
+        kind = kinds.pop()
+        if self.pending and self.pending[0][0] != kind:
+            self.settle()
+        if self.last is not None and (self.last == "leader") == (kind == "person"):
+            self.add(self.last, [name for _, name in names])
+            return True
+        self.pending.extend(names)
+        self.last = None
+        return True
+
+    def verb(self, clause: str) -> bool:
+        """A verb alone (负责) after names said alone: the names are its."""
+        match = _BARE_HANDLE.fullmatch(clause)
+        if match is None or not self.pending:
+            return False
+        role = _HANDLE_ROLE.get(match.group("verb"), "generic")
+        edits = _edits_for(self.pending, role, "set")
+        if not edits:
+            return False  # 李麟 配合: no field of a person's
+        for edit in edits:
+            self.add(edit.field, edit.names)
+            self.last = edit.field
+        self.pending = []
+        return True
+
+    def read(self, edits: tuple[Edit, ...], clause: str) -> None:
+        """The fields a clause read as changes gives; names said alone before join the first
+        when it opens with names of their kind (办公室 机关党委牵头)."""
+        named = [edit for edit in edits if edit.names and edit.field in self.names]
+        if self.pending and named:
+            first = named[0]
+            opening = canonical(_strip_glue(clause))
+            if (first.field == "leader") == (self.pending[0][0] == "person") and any(
+                opening.startswith(canonical(name)) for name in first.names
+            ):
+                self.add(first.field, [name for _, name in self.pending], first=True)
+                self.pending = []
+        self.settle()
+        for edit in named:
+            self.add(edit.field, edit.names)
+        self.last = named[-1].field if named else None
+
+    def settle(self) -> None:
+        """Names said alone and claimed by no field: a person leads, a department leads."""
+        for kind, name in self.pending:
+            self.add("leader" if kind == "person" else "lead", [name])
+        self.pending = []
+
+    def other(self) -> None:
+        """A clause of other words: names said alone before it are settled."""
+        self.settle()
+        self.last = None
 
 
 def read_new_task(
@@ -977,14 +1221,19 @@ def read_new_task(
     if cue is None or (prepared.refs and prepared.refs[0][1] < cue.end()):
         return None
     body = work[cue.end() :]
-    if not body.strip() or _NOT_A_NEW_TASK.match(body):
+    if not body.strip():
+        return None
+    # 增加一项措施, 新增一项：目标…: a change said without its task; after 新增任务： the fields
+    # may come first (牵头单位…, 内容是…).
+    told = cue.group("noun") and (cue.group("colon") or _NEW_CONTENT.match(body))
+    if _NOT_A_NEW_TASK.match(body) and not told:
         return None
     if cue.group("colon") is None and (
         cue.group("bare") or re.search(r"哪些|吗|\?|多少|几项|有没有", body)
     ):
         return None
     known = _known(leaders, departments)
-    fields: dict[str, list[str]] = {"leader": [], "lead": [], "responsible": []}
+    fields = _NewFields()
     content: list[str] = []
     due: tuple[date | None, str] | None = None
     measures = ""
@@ -1000,24 +1249,37 @@ def read_new_task(
         clause = work[start:stop]
         if not clause.strip() or _glue(clause):
             continue
+        named = _NEW_CONTENT.match(clause, len(clause) - len(clause.lstrip()))
+        if named is not None and named.end() < len(clause):
+            fields.other()
+            content.append(prepared.source(start + named.end(), stop).strip())
+            continue
         cut_at = frozenset(c - start for c in prepared.cuts if start <= c <= stop)
         read = _read_clause(clause, known, today, cut_at, dates=True)
         if read is None:
+            # Names alone, the brackets of 普及部（中心） kept.
+            alone = _read_names(clause.strip(), known) or _read_names(_strip_glue(clause), known)
+            if alone is not None and fields.alone(alone, known):
+                continue
+            if fields.verb(_strip_glue(clause)):
+                continue
+            fields.other()
             content.append(prepared.source(start, stop).strip())
             continue
         if read.before and not _glue(read.before):
+            fields.other()
             content.append(prepared.source(start, start + len(read.before)).strip())
+        fields.read(read.edits, clause[len(read.before) :])
         for edit in read.edits:
             if edit.field == "due":
                 due = due or (edit.due, edit.due_text)
-            elif edit.field in fields:
-                fields[edit.field].extend(n for n in edit.names if n not in fields[edit.field])
+    fields.settle()
     words = "，".join(piece.strip(" ,，;；。") for piece in content if piece.strip(" ,，;；。"))
     return NewTask(
         content=words,
-        leaders=tuple(fields["leader"]),
-        lead=tuple(fields["lead"]),
-        responsible=tuple(fields["responsible"]),
+        leaders=tuple(fields.names["leader"]),
+        lead=tuple(fields.names["lead"]),
+        responsible=tuple(fields.names["responsible"]),
         due=due[0] if due else None,
         due_text=due[1] if due else "",
         measures=measures,

@@ -338,6 +338,170 @@ def test_what_only_looks_like_a_change_is_not_read_as_one(text: str) -> None:
     assert read_edits(text, today=TODAY, leaders=LEADERS, departments=DEPARTMENTS) == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # no 为/成 after the field, a 的 or 就 between, 只留 keeping one
+        ("第7项负责人改陈汉平", [leader("陈汉平")]),
+        ("第7项分管领导换郑昌盛", [leader("郑昌盛")]),
+        ("第7项责任领导就改成李义词吧", [leader("李义词")]),
+        ("第7项分管的就改为李麟", [leader("李麟")]),
+        ("第4项牵头的改成市科技馆", [lead("市科技馆")]),
+        ("第4项牵头单位改学会部", [lead("学会部")]),
+        ("第5项配合的改为组宣部", [shared("组宣部")]),
+        ("第7项责任领导只留陈汉平", [leader("陈汉平")]),
+        ("第7项负责领导只留李麟和郑昌盛", [leader("李麟", "郑昌盛")]),
+        ("第5项配合单位只保留办公室", [shared("办公室")]),
+        # the old value before the new one, with no 由/从
+        ("第4项牵头单位学会部改成组宣部", [lead("组宣部")]),
+        ("第7项责任领导李麟改为郑昌盛", [leader("郑昌盛")]),
+        ("第5项配合单位 组宣部 换成 办公室", [shared("办公室")]),
+    ],
+)
+def test_a_field_set_in_fewer_words_is_read(text: str, expected: list[Any]) -> None:
+    assert edits(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "第5项配合单位把办公室换成学会部",
+            [shared("办公室", mode="remove"), shared("学会部", mode="add")],
+        ),
+        (
+            "第4项牵头单位把学会部换成组宣部",
+            [lead("学会部", mode="remove"), lead("组宣部", mode="add")],
+        ),
+        (
+            "第7项把责任领导里的李麟换成陈汉平",
+            [leader("李麟", mode="remove"), leader("陈汉平", mode="add")],
+        ),
+        (
+            "把第5项配合部门中的组宣部改为机关党委",
+            [shared("组宣部", mode="remove"), shared("机关党委", mode="add")],
+        ),
+        (
+            "第7项分管领导将郑昌盛同志换成李义词",
+            [leader("郑昌盛", mode="remove"), leader("李义词", mode="add")],
+        ),
+    ],
+)
+def test_one_name_swapped_for_another_removes_one_and_adds_the_other(
+    text: str, expected: list[Any]
+) -> None:
+    assert edits(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("第7项责任领导改为李麟，牵头单位不变", [leader("李麟")]),
+        ("第7项截止时间改为9月底 其他不变", [due("2025-09-30")]),
+        ("第7项牵头的还是组宣部不变，配合单位加上办公室", [shared("办公室", mode="add")]),
+        ("第7项负责人换成陈汉平然后截止时间保持不变", [leader("陈汉平")]),
+        ("第7项目标不变，时限调整为11月底", [due("2025-11-30")]),
+        ("第7项牵头单位仍为学会部不变，责任领导加上李义词", [leader("李义词", mode="add")]),
+    ],
+)
+def test_a_field_said_to_stay_is_no_change(text: str, expected: list[Any]) -> None:
+    assert edits(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # from one date to another: the one after the verb
+        ("第6项完成时限9月底改为10月底", "2025-10-31"),
+        ("第6项截止时间 6月30日 调整为 7月31日", "2025-07-31"),
+        ("第6项期限2025年8月改成2025年11月", "2025-11-30"),
+        # a later date told beside its field
+        ("第6项截止日期延到8月20日", "2025-08-20"),
+        ("第6项完成时限顺延至10月15日", "2025-10-15"),
+        ("第6项期限推迟到年底", "2025-12-31"),
+        ("第6项截止时间延期到9.30", "2025-09-30"),
+        # 截至 for 截止; 时间 opening the change
+        ("第6项截至日期改成11月30号", "2025-11-30"),
+        ("第6项的截至时间调整为10月底", "2025-10-31"),
+        ("第6项时间改到11月", "2025-11-30"),
+        ("第6项的时间调到8月底", "2025-08-31"),
+    ],
+)
+def test_a_deadline_moved_or_told_later_is_read(text: str, day: str) -> None:
+    (edit,) = read_edits(text, today=TODAY, leaders=LEADERS, departments=DEPARTMENTS)
+    assert (edit.field, edit.due) == ("due", date.fromisoformat(day))
+    assert edit.due_text and edit.due_text in text
+
+
+def test_time_said_after_other_changes_is_the_deadline() -> None:
+    assert edits("第3项由李麟负责，时间调整为10月底") == [leader("李麟"), due("2025-10-31")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("第15项巡展目标调成40场", [target(40, "场")]),
+        ("第24项院士工作站目标由2家提到3家", [target(3, "家")]),
+        ("第19项研学目标从10场调至12场", [target(12, "场")]),
+        ("第12项发稿目标改到500篇", [target(500, "篇")]),
+        # no 目标: a verb that changes an amount, right before it
+        ("第8项专题讲座改成20场", [target(20, "场")]),
+        ("第8项培训班调整为3期", [target(3, "期")]),
+        ("第8项 专题讲座改成20场 科普展览改为5期", [target(20, "场"), target(5, "期")]),
+        ("第8项讲座调整为20场，展览调整为5期", [target(20, "场"), target(5, "期")]),
+        ("第8项讲座目标改为20场，展览目标提高到6期", [target(20, "场"), target(6, "期")]),
+        ("第8项培训班由2期改成3期", [target(3, "期")]),
+        ("第8项 讲座从10场提高到12场 展览由3期改为5期", [target(12, "场"), target(5, "期")]),
+        ("第8项讲座改成20场，截止时间改为9月底", [target(20, "场"), due("2025-09-30")]),
+    ],
+)
+def test_a_target_changed_in_other_words_is_read(text: str, expected: list[Any]) -> None:
+    assert edits(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第7项截止时间不变",
+        "第7项牵头单位还是学会部不变",
+        "第7项其他不变",
+        "第6项截止日期能不能延到8月底",
+        "申请第6项完成时限延到9月",
+        "第6项时间来不及了，延到9月底",
+        "第6项截止时间延到8月底可以吗",
+        "第6项推迟到8月底",
+        "第6项的座谈会时间改到6月10日",
+        "第6项截至目前完成了5场",
+        "第8项讲座已经办了20场",
+        "第8项讲座改成20场了吗",
+        "第8项讲座改成了20场",
+        "第8项讲座改成20场，已经办了5场",
+        "第3项牵头单位是不是改成学会部了",
+        "第3项负责人改了吗",
+    ],
+)
+def test_what_only_looks_like_these_changes_is_not_read_as_one(text: str) -> None:
+    assert read_edits(text, today=TODAY, leaders=LEADERS, departments=DEPARTMENTS) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("第6项截止日期延到8月20日", "edit"),
+        ("第6项截止日期能不能延到8月底", "extend"),
+        ("申请第6项完成时限延到9月", "extend"),
+        ("第6项推迟到8月底", "extend"),
+        ("第6项截止时间延到8月底可以吗", "extend"),
+        ("第6项截至目前完成了5场", "progress"),
+        ("第8项讲座已经办了20场", "progress"),
+        ("第3项负责人是谁", "question"),
+        ("第3项牵头的是哪个部门", "question"),
+    ],
+)
+def test_a_deadline_told_is_a_change_and_one_asked_for_a_request(text: str, kind: str) -> None:
+    assert understand(text, today=TODAY, leaders=LEADERS, departments=DEPARTMENTS).kind == kind
+
+
 def test_a_changes_text_keeps_the_task_numbers_it_mentions_out_of_the_tasks_named() -> None:
     scan = scan_edits("第4项不做了，因为学会党建工作已并入第5项", today=TODAY)
     assert scan.numbers == ("4",)
@@ -426,6 +590,115 @@ def test_a_new_task_is_read_with_the_fields_it_says(text: str, expected: NewTask
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "新增任务 举办青少年科技节 市科技馆牵头 李麟 9月底前",
+            NewTask(
+                "举办青少年科技节",
+                leaders=("李麟",),
+                lead=("市科技馆",),
+                due=date(2025, 9, 30),
+                due_text="9月底前",
+            ),
+        ),
+        (
+            "新增一条 科技周活动10场 普及部（中心） 陈汉平 9.15",
+            NewTask(
+                "科技周活动10场",
+                leaders=("陈汉平",),
+                lead=("普及部（中心）",),
+                due=date(2025, 9, 15),
+                due_text="9.15",
+            ),
+        ),
+        (
+            "加一项任务 陈汉平 李义词 共同负责 学会部 组宣部牵头 开展学会评估 11.30",
+            NewTask(
+                "开展学会评估",
+                leaders=("陈汉平", "李义词"),
+                lead=("学会部", "组宣部"),
+                due=date(2025, 11, 30),
+                due_text="11.30",
+            ),
+        ),
+        (
+            "新增任务 组织业务培训 配合单位学会部 办公室 李麟负责",
+            NewTask("组织业务培训", leaders=("李麟",), responsible=("学会部", "办公室")),
+        ),
+        (
+            "新增任务 组织业务培训 组宣部牵头 机关党委 郑昌盛",
+            NewTask("组织业务培训", leaders=("郑昌盛",), lead=("组宣部", "机关党委")),
+        ),
+        (
+            "新增任务 建设社区科普馆 李麟负责",  # a department's shape in the words is no lead
+            NewTask("建设社区科普馆", leaders=("李麟",)),
+        ),
+        (
+            "新增任务：学会部牵头，建设社区科普馆",
+            NewTask("建设社区科普馆", lead=("学会部",)),
+        ),
+    ],
+)
+def test_a_new_task_typed_apart_reads_names_said_alone(text: str, expected: NewTask) -> None:
+    assert read_new_task(text, today=TODAY, leaders=LEADERS, departments=DEPARTMENTS) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "新加一项任务：内容是组织科普讲座，学会部牵头",
+            NewTask("组织科普讲座", lead=("学会部",)),
+        ),
+        (
+            "台账里再加一项任务：牵头单位组宣部，内容：开展院士专家活动，年底前",
+            NewTask(
+                "开展院士专家活动",
+                lead=("组宣部",),
+                due=date(2025, 12, 31),
+                due_text="年底前",
+            ),
+        ),
+        (
+            "新增一项，责任领导郑昌盛，任务内容：修订机关考勤制度",
+            NewTask("修订机关考勤制度", leaders=("郑昌盛",)),
+        ),
+        (
+            "补充工作任务一项：开展学会调研（牵头：学会部、办公室 责任领导：李麟）",
+            NewTask("开展学会调研", leaders=("李麟",), lead=("学会部", "办公室")),
+        ),
+        (
+            "再加个任务：编写年鉴，牵头办公室，责任领导郑昌盛",
+            NewTask("编写年鉴", leaders=("郑昌盛",), lead=("办公室",)),
+        ),
+        (
+            "台账里加一条：印发科普宣传册，牵头市科技馆（市馆）",
+            NewTask("印发科普宣传册", lead=("市科技馆（市馆）",)),
+        ),
+        (
+            "嗯加一个任务啊就是那个科技周的宣传由组宣部牵头然后李麟负责十月底之前完成",
+            NewTask(
+                "科技周的宣传",
+                leaders=("李麟",),
+                lead=("组宣部",),
+                due=date(2025, 10, 31),
+                due_text="十月底前",
+            ),
+        ),
+    ],
+)
+def test_a_new_task_opened_or_worded_otherwise_is_read(text: str, expected: NewTask) -> None:
+    assert read_new_task(text, today=TODAY, leaders=LEADERS, departments=DEPARTMENTS) == expected
+
+
+def test_a_voice_typed_new_task_is_an_add_not_a_change() -> None:
+    text = "嗯新增一个任务啊就是那个科技周的宣传由组宣部牵头然后李麟负责十月底之前完成"
+    reading = understand(text, today=TODAY, leaders=LEADERS, departments=DEPARTMENTS)
+    assert reading.kind == "add" and reading.edits == ()
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "新增的任务有哪些",
@@ -435,6 +708,10 @@ def test_a_new_task_is_read_with_the_fields_it_says(text: str, expected: NewTask
         "新增任务",
         "学会部新增任务：组织培训",
         "大篷车新增了5场",
+        "新加的任务有哪些",
+        "嗯新增了几项任务",
+        "增加一项措施：每月报送",
+        "增加一项：目标改为30场",
     ],
 )
 def test_what_is_not_a_new_task_is_not_read_as_one(text: str) -> None:
