@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from ledger.draft import Where
 from ledger.importer import ParsedPlan, ParsedTask
+from models.edits import tasks_added_by_hand
 from models.queries import (
     TaskDetails,
     TaskView,
@@ -114,6 +115,19 @@ def _stored_fields(view: TaskView) -> dict[str, Any]:
         "responsible": view.responsible,
         "targets": _target_rows(view.targets),
     }
+
+
+_DEADLINE_FIELDS = ("due", "due_text", "due_kind", "recurrence", "start")
+
+
+def _keep_what_it_leaves_open(values: dict[str, Any], before: dict[str, Any]) -> None:
+    """A field the document leaves empty (no leader, no lead or responsible department, no
+    deadline) never clears what the ledger holds: what the clerk assigned in chat stays."""
+    for key in ("leaders", "lead_departments", "responsible"):
+        if not values[key] and before[key]:
+            values[key] = before[key]
+    if values["due"] is None and not values["due_text"] and (before["due"] or before["due_text"]):
+        values.update({key: before[key] for key in _DEADLINE_FIELDS})
 
 
 def _match(parsed: list[ParsedTask], stored: list[TaskView]) -> list[TaskView | None]:
@@ -218,7 +232,14 @@ def apply_plan(session: Session, parsed: ParsedPlan, *, now: datetime) -> Import
     assert plan.id is not None
     report = ImportReport(plan_id=plan.id, title=plan.title, new_plan=new_plan)
     names = _Names(session, now)
-    stored = tasks_in_view(session, plan_tasks(session, plan_id=plan.id))
+    # Tasks the clerk added in chat are not the document's: a revision neither matches nor
+    # cancels them.
+    by_hand = tasks_added_by_hand(session, plan_id=plan.id)
+    stored = [
+        view
+        for view in tasks_in_view(session, plan_tasks(session, plan_id=plan.id))
+        if view.task.id not in by_hand
+    ]
     matches = _match(parsed.tasks, stored)
     new: list[dict[str, Any]] = []
     revised: list[tuple[Task, dict[str, Any]]] = []
@@ -229,6 +250,7 @@ def apply_plan(session: Session, parsed: ParsedPlan, *, now: datetime) -> Import
             report.added.append(task.label)
             continue
         before = _stored_fields(match)
+        _keep_what_it_leaves_open(values, before)
         changed = [key for key, value in values.items() if before[key] != value]
         if match.task.status == TaskStatus.cancelled:
             match.task.status = TaskStatus.open  # listed again in the revised document

@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 from models.access import CLOSED_STATUSES, OPEN_STATUSES, Page, overseen_departments, visible
 from models.queries import record_event, tasks_in_view
 from models.tables import (
+    AuditEvent,
     Department,
     DepartmentRole,
     Person,
@@ -515,3 +516,13 @@ def plan_for_adding(session: Session, *, plans: Sequence[int] | None) -> Plan | 
             col(Plan.id).desc(),
         )
     ).first()
+
+
+def tasks_added_by_hand(session: Session, *, plan_id: int) -> set[int]:
+    """The plan's tasks the clerk added in chat (audit "task.added"), not from its document."""
+    found = session.exec(
+        select(AuditEvent.task_id).where(
+            AuditEvent.plan_id == plan_id, AuditEvent.action == "task.added"
+        )
+    )
+    return {task_id for task_id in found if task_id is not None}

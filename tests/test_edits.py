@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from ledger.importer import read_document
 from ledger.keeping import find_departments, find_leaders
+from ledger.store import apply_plan
 from models.db import session_scope
 from models.edits import (
     Change,
@@ -38,7 +40,7 @@ from models.tables import (
     TaskLeader,
     TaskStatus,
 )
-from tests.conftest import NOW
+from tests.conftest import EXAMPLES, NOW
 
 
 @dataclass
@@ -351,3 +353,37 @@ def test_names_resolve_to_the_ledgers_spelling_or_come_back_with_suggestions(
         leaders = find_leaders(session, ["李麟副主席", "李林"])
         assert leaders.ids == (o.li.id,)
         assert leaders.unknown[0][0] == "李林" and "李麟" in leaders.unknown[0][1]
+
+
+def test_importing_the_document_again_keeps_what_was_assigned_and_added_in_chat(
+    engine: Engine,
+) -> None:
+    parsed = read_document(EXAMPLES / "002_46b6a2ef67550557.txt", today=NOW.date())
+    with session_scope(engine) as session:
+        report = apply_plan(session, parsed, now=NOW)
+        clerk = Person(name="周婷", role=Role.admin, created_at=NOW)
+        li = Person(name="李麟", role=Role.leader, created_at=NOW)
+        society = Department(name="学会部")
+        session.add_all([clerk, li, society])
+        session.flush()
+        assert li.id is not None and society.id is not None
+        first = session.exec(
+            select(Task).where(Task.plan_id == report.plan_id, Task.number == "1")
+        ).one()
+        assert first.id is not None
+        changes = [
+            Change("leader", ids=(li.id,)),
+            Change("lead", ids=(society.id,)),
+            Change("due", due=date(2025, 6, 30), due_text="6月底前"),
+        ]
+        apply_changes(session, actor=clerk, task_id=first.id, changes=changes, now=NOW)
+        added = add_task(
+            session, actor=clerk, new=NewTask(report.plan_id, "组织全市科普讲解大赛"), now=NOW
+        )
+        again = apply_plan(session, parsed, now=NOW)
+        assert again.changed == [] and again.removed == [] and again.added == []
+        session.refresh(first)
+        session.refresh(added)
+        assert first.due == date(2025, 6, 30) and added.status == TaskStatus.open
+        leaders = session.exec(select(TaskLeader.person_id).where(TaskLeader.task_id == first.id))
+        assert list(leaders) == [li.id]
