@@ -27,7 +27,17 @@ from telegram.request import BaseRequest
 from bot.persistence import WRITE_THROUGH_GROUP, LedgerPersistence, write_through_handler
 from bot.reminders_command import reminder_policy
 from bot.settings import Settings
-from handlers import admin, imports, onboarding, people, plans, preferences, reminders, todos
+from handlers import (
+    admin,
+    bulletin,
+    imports,
+    onboarding,
+    people,
+    plans,
+    preferences,
+    reminders,
+    todos,
+)
 from handlers.common import (
     ADDRESSED_TO_ME,
     NUDGE_DATA,
@@ -204,6 +214,7 @@ def _register(
             CallbackQueryHandler(plans.plan_pressed, pattern=plans.PLAN_DATA),
             CallbackQueryHandler(reminders.reminder_pressed, pattern=REMINDER_DATA),
             _command("nudge", admin.nudge_command),
+            _command("report_week", bulletin.report_week_command),
             _command("settings", preferences.settings_command),
             CallbackQueryHandler(preferences.settings_pressed, pattern=preferences.SETTINGS_DATA),
             CallbackQueryHandler(admin.nudge_pressed, pattern=NUDGE_DATA),

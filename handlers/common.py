@@ -323,6 +323,9 @@ def help_text(person: Person, _: Translate) -> str:
         lines.append(_("• 取消第3项，原因：…: cancel a task"))
         lines.append(_("• /invite NAME [department]: an invitation link for someone"))
         lines.append(_("• /nudge 12 or 一键催办 under a task: remind its leaders now"))
+        lines.append(
+            _("• /report_week [2025-W22] [docx]: the week's 情况通报, as text or a Word file")
+        )
         lines.append(_("• /plan archive 3, /plan unarchive 3: archive plan [3] of /plan, or undo"))
         lines.append(
             _("• send me a task list (.docx, .xlsx, .csv, .txt): a preview, then the import")
