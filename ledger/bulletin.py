@@ -599,7 +599,9 @@ def _docx(bulletin: Bulletin) -> bytes:
         style = document.styles[name]
         style.font.size = Pt(_SIZES[name])
         style.font.color.rgb = RGBColor(0, 0, 0)
-        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        fonts.attrib.pop(qn("w:eastAsiaTheme"), None)  # a theme's font would win over ours
+        fonts.set(qn("w:eastAsia"), font)
 
     def paragraph(text: str) -> None:
         document.add_paragraph(text).paragraph_format.first_line_indent = Pt(28)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -313,6 +314,10 @@ def test_the_text_and_the_word_document_hold_the_same_headings(ledger: Ledger) -
         for p in (*top.paragraphs, *(q for s in top.parts for q in s.paragraphs))
     ]
     assert by_style["Normal"] == [*found.lead, *body]
+    heading = document.styles["Heading 1"].element.rPr
+    assert heading is not None and heading.rFonts is not None
+    assert heading.rFonts.get(qn("w:eastAsia")) == "黑体"
+    assert heading.rFonts.get(qn("w:eastAsiaTheme")) is None
     [table] = document.tables
     assert [[cell.text for cell in row.cells] for row in table.rows] == [
         list(row) for row in part(found, "总体情况").table
