@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 from bot.calendar_command import add_calendar_parser, cmd_calendar
+from bot.export_command import add_export_parser, cmd_export
 from bot.reminders_command import add_reminders_parser, cmd_reminders
 from bot.settings import PROJECT_ROOT, Settings
 from bot.understand_command import add_understand_parser, cmd_understand
@@ -87,6 +88,7 @@ def build_parser(_: Translate) -> argparse.ArgumentParser:
     add_calendar_parser(commands, _)
     add_reminders_parser(commands, _, _date)
     add_understand_parser(commands, _, _date)
+    add_export_parser(commands, _, _date)
 
     db = commands.add_parser("db", help=_("database schema"))
     db.add_argument("action", choices=["upgrade", "current"])
@@ -542,6 +544,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             "calendar": cmd_calendar,
             "reminders": cmd_reminders,
             "understand": cmd_understand,
+            "export": cmd_export,
         }
         return handler[args.command](args, settings, out, _)
     except LedgerError as error:
