@@ -47,6 +47,7 @@ from handlers.common import (
     on_error,
     turn_away_who_left,
 )
+from handlers.export import export_command
 from handlers.keeping import cards
 from handlers.keeping import flow as keeping_flow
 from handlers.reports import flow, review, steps
@@ -215,6 +216,7 @@ def _register(
             CallbackQueryHandler(reminders.reminder_pressed, pattern=REMINDER_DATA),
             _command("nudge", admin.nudge_command),
             _command("report_week", bulletin.report_week_command),
+            _command("export", export_command),
             _command("settings", preferences.settings_command),
             CallbackQueryHandler(preferences.settings_pressed, pattern=preferences.SETTINGS_DATA),
             CallbackQueryHandler(admin.nudge_pressed, pattern=NUDGE_DATA),

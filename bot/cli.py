@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 from bot.calendar_command import add_calendar_parser, cmd_calendar
+from bot.export_command import add_export_parser, cmd_export
 from bot.reminders_command import add_reminders_parser, cmd_reminders
 from bot.report_command import add_report_parser, cmd_report
 from bot.settings import PROJECT_ROOT, Settings
@@ -89,6 +90,7 @@ def build_parser(_: Translate) -> argparse.ArgumentParser:
     add_reminders_parser(commands, _, _date)
     add_understand_parser(commands, _, _date)
     add_report_parser(commands, _, _date)
+    add_export_parser(commands, _, _date)
 
     db = commands.add_parser("db", help=_("database schema"))
     db.add_argument("action", choices=["upgrade", "current"])
@@ -545,6 +547,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             "reminders": cmd_reminders,
             "understand": cmd_understand,
             "report": cmd_report,
+            "export": cmd_export,
         }
         return handler[args.command](args, settings, out, _)
     except LedgerError as error:

@@ -315,6 +315,9 @@ def help_text(person: Person, _: Translate) -> str:
     if person.role in (Role.admin, Role.leader):
         lines.append(_("• 学会部的任务, 郑昌盛的任务 or /dept 学会部, /leader 郑昌盛"))
         lines.append(_("• /unassigned: tasks without a leader, a lead or a deadline, to fill in"))
+        lines.append(
+            _("• /export, /export csv: the tasks you see as an Excel or CSV file (private chat)")
+        )
     if person.role == Role.leader:
         lines.append(_("• 第3项改由学会部牵头: move a task between the departments you oversee"))
     if person.role == Role.admin:

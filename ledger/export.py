@@ -1,0 +1,588 @@
+"""The 台账 export: the ledger as an Excel workbook, or as CSV, in the asker's language.
+
+The workbook's first sheet holds one row per task with every field, under a title row (the plan
+and the day) and a header row that stays in view, filters, and repeats on every printed page
+(A4, landscape, one page wide). A second sheet sums it up per lead department and per leader
+(ledger.stats). The CSV holds the first sheet's columns, UTF-8 with a BOM so that Excel reads
+the Chinese right.
+
+Ledger text never becomes a formula: a cell that begins with = + - @ (or a tab or a carriage
+return) is written as text (xlsx: a string cell marked with Excel's quote prefix; CSV: a leading
+single quote, as OWASP advises against CSV injection).
+
+openpyxl (write-only) writes the workbook; the task rows themselves are written as the sheet's
+XML, which keeps a 10,000-task export within a few seconds (bench/export.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import unicodedata
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlmodel import Session
+
+from ledger.lights import Level, Lights, light
+from ledger.render import PART_NAMES, progress, status_name
+from ledger.stats import Standing, Tally, standing
+from models.export import LastReport, last_reports, ledger_views, parties_of
+from models.queries import TaskView
+from models.reports import PartyStanding
+from models.stats import completed_at
+from models.tables import Person
+from nlu.i18n import N_, Translate
+
+FORMATS = ("xlsx", "csv")
+
+# A cell beginning with one of these would be read as a formula by a spreadsheet.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the ledger sheet: its header and the widest it grows (in the width of a
+    narrow character; a Chinese character counts two). Longer text wraps."""
+
+    title: str
+    cap: int
+
+
+COLUMNS = (
+    Column(N_("Number"), 10),
+    Column(N_("Category"), 16),
+    Column(N_("Key work"), 24),
+    Column(N_("Content"), 50),
+    Column(N_("Measures"), 50),
+    Column(N_("Lead departments"), 20),
+    Column(N_("Responsible departments"), 24),
+    Column(N_("Leaders"), 24),
+    Column(N_("Deadline"), 12),
+    Column(N_("Deadline as written"), 16),
+    Column(N_("Status"), 10),
+    Column(N_("Light"), 8),
+    Column(N_("Why the light"), 18),
+    Column(N_("Progress against targets"), 36),
+    Column(N_("Last report on"), 12),
+    Column(N_("Last report by"), 10),
+    Column(N_("Last report"), 40),
+    Column(N_("Each party's part"), 36),
+    Column(N_("Plan"), 30),
+)
+LIGHT_COLUMN = 11  # index in COLUMNS: the cell filled with the level's colour
+
+# The summary's figures for each group, after its name.
+SUMMARY_COLUMNS = (
+    N_("Tasks"),
+    N_("Done"),
+    N_("Completion rate"),
+    N_("In progress"),
+    N_("Not started"),
+    N_("Overdue"),
+    N_("Done on time"),
+    N_("Done late"),
+)
+SUMMARY_NOTE = N_(
+    "A task counts for each of its lead departments and each of its leaders; cancelled tasks "
+    "are not counted. In progress: in progress or awaiting review. Lights: open tasks."
+)
+
+Value = str | int | float | date | None
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One task as the export shows it: the task with its names, its last report, and the
+    parties of a shared task."""
+
+    view: TaskView
+    last: LastReport | None = None
+    parties: Sequence[PartyStanding] = ()
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """What an export holds: its rows, in the ledger's order, and where they stand."""
+
+    rows: list[ExportRow]
+    standing: Standing
+
+
+def gather(
+    session: Session,
+    *,
+    person: Person | None,
+    plans: Sequence[int] | None,
+    today: date,
+    zone: ZoneInfo,
+    lights: Lights,
+) -> Ledger:
+    """The tasks of ``plans`` (None: every plan) that ``person`` may see (None: every task, as
+    an admin sees them), with their last reports, parties and figures."""
+    views = ledger_views(session, person=person, plans=plans)
+    ids = [view.task.id for view in views if view.task.id is not None]
+    reports = last_reports(session, task_ids=ids)
+    parties = parties_of(session, task_ids=ids)
+    rows = [
+        ExportRow(view, reports.get(view.task.id or 0), parties.get(view.task.id or 0, ()))
+        for view in views
+    ]
+    figures = standing(
+        views,
+        today=today,
+        lights=lights,
+        completed=completed_at(session, task_ids=ids),
+        zone=zone,
+    )
+    return Ledger(rows, figures)
+
+
+@dataclass(frozen=True)
+class Exported:
+    """An export's file, with how many tasks it holds and the names of their plans."""
+
+    content: bytes
+    count: int
+    plans: str
+
+
+def export(
+    session: Session,
+    *,
+    kind: str,
+    person: Person | None,
+    plans: Sequence[int] | None,
+    today: date,
+    zone: ZoneInfo,
+    lights: Lights,
+    _: Translate,
+) -> Exported:
+    """The ledger ``person`` may see (None: all of it) in ``plans`` as an .xlsx or a .csv
+    (``kind``), in the language of ``_``."""
+    with gc_paused():
+        ledger = gather(session, person=person, plans=plans, today=today, zone=zone, lights=lights)
+        if kind == "csv":
+            content = csv_bytes(ledger.rows, lights=lights, today=today, zone=zone, _=_)
+        else:
+            content = workbook(
+                ledger.rows, standing=ledger.standing, lights=lights, today=today, zone=zone, _=_
+            )
+    return Exported(content, len(ledger.rows), plan_names(ledger.rows))
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection in the block: an export makes some 300,000 objects that all
+    live until it ends, and the collector would go over them again and again (half the time of
+    a 10,000-task export). Objects are still freed as they are dropped."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# --- names ----------------------------------------------------------------------------------
+
+
+def plan_names(rows: Sequence[ExportRow]) -> str:
+    """The plans the rows are of, in their order: 2025年重点工作、2024年重点工作."""
+    return "、".join(dict.fromkeys(row.view.plan_title for row in rows if row.view.plan_title))
+
+
+def title(rows: Sequence[ExportRow], today: date, _: Translate) -> str:
+    """The ledger sheet's title: the plan and the day."""
+    plans = plan_names(rows)
+    if not plans:
+        return _("Ledger as of {date}").format(date=today.isoformat())
+    return _("{plan} · ledger as of {date}").format(plan=plans, date=today.isoformat())
+
+
+def file_name(today: date, kind: str, _: Translate) -> str:
+    """台账_2025-05-26.xlsx."""
+    stem = _("ledger")
+    return f"{stem}_{today.isoformat()}.{kind}"
+
+
+# --- the cells ------------------------------------------------------------------------------
+
+
+def number_of(view: TaskView) -> str | int:
+    """The number as written (8-10), a plain number as a number, or #7 for a task the document
+    left unnumbered (as ledger.render.number_label names it)."""
+    number = view.task.number
+    if not number:
+        return f"#{view.task.seq + 1}"
+    if number.isascii() and number.isdigit() and not number.startswith("0"):
+        return int(number)
+    return number
+
+
+def _shared(parties: Sequence[PartyStanding]) -> bool:
+    """A task shared by more than one leader or more than one department."""
+    leaders = sum(party.kind == "leader" for party in parties)
+    return leaders > 1 or len(parties) - leaders > 1
+
+
+def _party(party: PartyStanding, zone: ZoneInfo, _: Translate) -> str:
+    """学会部 (lead): reported 2025-05-26."""
+    name = _("{name} (lead)").format(name=party.name) if party.lead else party.name
+    status = _(PART_NAMES[party.status]) if party.status in PART_NAMES else party.status
+    if party.reported_at is not None:
+        status += " " + party.reported_at.astimezone(zone).date().isoformat()
+    return _("{party}: {status}").format(party=name, status=status)
+
+
+def values(
+    row: ExportRow, *, today: date, zone: ZoneInfo, lights: Lights, _: Translate
+) -> tuple[list[Value], Level | None]:
+    """The row's cells, in COLUMNS' order, and its light's level (None for a closed task)."""
+    view, task = row.view, row.view.task
+    found = light(view, today, lights)
+    report = row.last.report if row.last is not None else None
+    cells: list[Value] = [
+        number_of(view),
+        task.category,
+        task.focus,
+        task.content,
+        task.measures,
+        "、".join(view.lead_departments),
+        "、".join(view.responsible),
+        "、".join(view.leaders),
+        task.due,
+        task.due_text,
+        status_name(task.status, _),
+        lights.name(found.level, _) if found is not None else None,
+        found.why(lights, _) if found is not None else None,
+        "\n".join(progress(target) for target in view.targets),
+        report.created_at.astimezone(zone).date() if report is not None else None,
+        row.last.by if row.last is not None else None,
+        report.text if report is not None else None,
+        "\n".join(_party(p, zone, _) for p in row.parties) if _shared(row.parties) else None,
+        view.plan_title,
+    ]
+    cells = [None if value == "" else value for value in cells]
+    return cells, found.level if found is not None else None
+
+
+def guarded(text: str) -> bool:
+    """True for text a spreadsheet would take for a formula."""
+    return text.startswith(FORMULA_START)
+
+
+def display_width(text: str) -> int:
+    """How wide ``text`` shows, in narrow characters: East Asian wide ones count two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _widths(
+    headers: Sequence[str], table: Sequence[Sequence[Value]], caps: Sequence[int]
+) -> list[int]:
+    """Each column's width: its widest line, at most its cap (what is wider wraps)."""
+    widths = [min(cap, display_width(header)) for header, cap in zip(headers, caps, strict=True)]
+    measured: dict[str, int] = {}  # names, statuses and parties' lines come again and again
+    for cells in table:
+        for index, value in enumerate(cells):
+            width, cap = widths[index], caps[index]
+            if value is None or width >= cap:
+                continue
+            if isinstance(value, date):
+                widths[index] = max(width, len("2025-05-26"))
+                continue
+            for line in str(value).split("\n"):
+                if len(line) >= cap:  # as wide as the cap at one per character
+                    width = cap
+                    break
+                if 2 * len(line) > width:  # else it cannot be wider than the column is
+                    if line not in measured:
+                        measured[line] = display_width(line)
+                    width = min(cap, max(width, measured[line]))
+            widths[index] = width
+    return widths
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+
+def _csv_text(value: Value) -> str:
+    if value is None:
+        return ""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return "'" + text if guarded(text) else text
+
+
+def csv_bytes(
+    rows: Sequence[ExportRow], *, lights: Lights, today: date, zone: ZoneInfo, _: Translate
+) -> bytes:
+    """The ledger sheet's columns as CSV: UTF-8 with a BOM, quoted where needed, CRLF."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([_(column.title) for column in COLUMNS])
+    for row in rows:
+        cells, _level = values(row, today=today, zone=zone, lights=lights, _=_)
+        writer.writerow([_csv_text(value) for value in cells])
+    return out.getvalue().encode("utf-8-sig")
+
+
+# --- the workbook ---------------------------------------------------------------------------
+#
+# openpyxl writes the package: both sheets' settings, the title and header rows, the summary
+# and every style. The ledger's task rows, 200,000 cells for 10,000 tasks, are written as the
+# sheet's XML directly and put in place after (``_with_rows``): through openpyxl's cells,
+# even write-only ones, they alone would take longer than the export's 3 seconds.
+
+_HEADER_FILL = "D9E1F2"
+_TOP = Alignment(vertical="top")
+_WRAP = Alignment(vertical="top", wrap_text=True)
+_DATE_FORMAT = "yyyy-mm-dd"
+_EPOCH = date(1899, 12, 30)  # day 0 of Excel's dates (1900 system, after its leap-year bug)
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_SHEET_DATA_END = b"</sheetData>"
+
+
+@dataclass(frozen=True)
+class _Style:
+    wrap: bool = False
+    fill: str | None = None
+    bold: bool = False
+    size: int | None = None
+    number_format: str | None = None
+    as_text: bool = False  # Excel's quote prefix: shown and kept as text, never a formula
+
+
+class _Styles:
+    """The cell styles of a write-only workbook, each made once."""
+
+    def __init__(self, sheet: Any) -> None:
+        self.sheet = sheet
+        self._made: dict[_Style, Any] = {}
+
+    def cell(self, value: Value, style: _Style = _Style()) -> Any:
+        """An openpyxl cell holding ``value`` (None: no cell)."""
+        if value is None:
+            return None
+        if isinstance(value, str):
+            text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
+            style = replace(style, as_text=guarded(text))
+            value = text
+        elif isinstance(value, date):
+            style = replace(style, number_format=style.number_format or _DATE_FORMAT)
+        cell = WriteOnlyCell(self.sheet, value)
+        if style.as_text:
+            cell.data_type = "s"  # = stays text, never a formula
+        cell._style = self._made_style(style)  # shared and never changed: no copy each
+        return cell
+
+    def id(self, style: _Style) -> int:
+        """The style's index in the workbook's cell formats (registered on first use)."""
+        cell = WriteOnlyCell(self.sheet)
+        cell._style = self._made_style(style)
+        return int(cell.style_id)
+
+    def _made_style(self, style: _Style) -> Any:
+        made = self._made.get(style)
+        if made is None:
+            cell = WriteOnlyCell(self.sheet)
+            cell.alignment = _WRAP if style.wrap else _TOP
+            if style.fill is not None:
+                cell.fill = PatternFill(fill_type="solid", fgColor=style.fill)
+            if style.bold or style.size is not None:
+                cell.font = Font(bold=style.bold, size=style.size or 11)
+            if style.number_format is not None:
+                cell.number_format = style.number_format
+            if style.as_text:
+                cell.quotePrefix = True
+            made = self._made[style] = cell._style
+        return made
+
+
+def workbook(
+    rows: Sequence[ExportRow],
+    *,
+    standing: Standing,
+    lights: Lights,
+    today: date,
+    zone: ZoneInfo,
+    _: Translate,
+) -> bytes:
+    """The .xlsx: the ledger sheet and its summary (汇总)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Ledger")[:31])
+    task_rows = _ledger_sheet(sheet, rows, lights=lights, today=today, zone=zone, _=_)
+    _summary_sheet(book, standing, plans=plan_names(rows), lights=lights, today=today, _=_)
+    out = io.BytesIO()
+    book.save(out)
+    return _with_rows(out.getvalue(), sheet.path.lstrip("/"), task_rows)
+
+
+def _print_setup(sheet: Any, *, header_row: int) -> None:
+    """A4 landscape, one page wide, the header row on every page, page numbers below."""
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_options.horizontalCentered = True
+    sheet.print_options.gridLines = True  # the table's lines on paper, without a border each
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.oddFooter.center.text = "&P / &N"
+
+
+def _ledger_sheet(
+    sheet: Any,
+    rows: Sequence[ExportRow],
+    *,
+    lights: Lights,
+    today: date,
+    zone: ZoneInfo,
+    _: Translate,
+) -> bytes:
+    """The sheet's settings, title and header through openpyxl; its task rows as XML."""
+    headers = [_(column.title) for column in COLUMNS]
+    table: list[list[Value]] = []
+    levels: list[Level | None] = []
+    for row in rows:
+        cells, level = values(row, today=today, zone=zone, lights=lights, _=_)
+        table.append(cells)
+        levels.append(level)
+    caps = [column.cap for column in COLUMNS]
+    widths = _widths(headers, table, caps)
+    wraps = [width >= cap for width, cap in zip(widths, caps, strict=True)]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width + 2
+    sheet.freeze_panes = "A3"  # the title and the header stay in view
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(COLUMNS))}{len(table) + 2}"
+    _print_setup(sheet, header_row=2)
+    styles = _Styles(sheet)
+    sheet.append([styles.cell(title(rows, today, _), _Style(bold=True, size=14))])
+    header = _Style(bold=True, wrap=True, fill=_HEADER_FILL)
+    sheet.append([styles.cell(text, header) for text in headers])
+    return _rows_xml(table, levels, styles=styles, wraps=wraps, lights=lights, first=3)
+
+
+def _rows_xml(
+    table: Sequence[Sequence[Value]],
+    levels: Sequence[Level | None],
+    *,
+    styles: _Styles,
+    wraps: Sequence[bool],
+    lights: Lights,
+    first: int,
+) -> bytes:
+    """The task rows as the sheet's XML (<row> elements), from row ``first`` on."""
+    letters = [get_column_letter(index) for index in range(1, len(COLUMNS) + 1)]
+    plain = [styles.id(_Style(wrap=wrap)) for wrap in wraps]
+    as_text = [styles.id(_Style(wrap=wrap, as_text=True)) for wrap in wraps]
+    dated = styles.id(_Style(number_format=_DATE_FORMAT))
+    lit = {level: styles.id(_Style(fill=lights.fill(level))) for level in Level}
+    parts: list[str] = []
+    for number, (cells, level) in enumerate(zip(table, levels, strict=True), start=first):
+        parts.append(f'<row r="{number}">')
+        for index, value in enumerate(cells):
+            if value is None:
+                continue
+            ref = f"{letters[index]}{number}"
+            if isinstance(value, str):
+                text = ILLEGAL_CHARACTERS_RE.sub("", value)
+                if index == LIGHT_COLUMN and level is not None:
+                    style = lit[level]
+                else:
+                    style = as_text[index] if guarded(text) else plain[index]
+                parts.append(
+                    f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
+                    f"{text.translate(_ESCAPE)}</t></is></c>"
+                )
+            elif isinstance(value, date):
+                parts.append(f'<c r="{ref}" s="{dated}"><v>{(value - _EPOCH).days}</v></c>')
+            else:
+                parts.append(f'<c r="{ref}" s="{plain[index]}"><v>{value}</v></c>')
+        parts.append("</row>")
+    return "".join(parts).encode()
+
+
+def _with_rows(package: bytes, member: str, rows: bytes) -> bytes:
+    """``package`` with ``rows`` added at the end of sheet ``member``'s data."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == member:
+                if content.count(_SHEET_DATA_END) != 1:
+                    raise ValueError(f"{member} has no single end of its sheet data")
+                content = content.replace(_SHEET_DATA_END, rows + _SHEET_DATA_END)
+            target.writestr(item, content, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def _summary_sheet(
+    book: Any, standing: Standing, *, plans: str, lights: Lights, today: date, _: Translate
+) -> None:
+    """汇总: the figures overall, per lead department and per leader."""
+    sheet = book.create_sheet(_("Summary")[:31])
+    levels = (Level.on_track, Level.watch, Level.late)
+    figures = [_(name) for name in SUMMARY_COLUMNS] + [lights.name(lv, _) for lv in levels]
+    for index, width in enumerate([24] + [max(10, display_width(f) + 2) for f in figures], 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "B4"
+    _print_setup(sheet, header_row=3)
+    styles = _Styles(sheet)
+    heading = (
+        _("{plan} · summary as of {date}").format(plan=plans, date=today.isoformat())
+        if plans
+        else _("Summary as of {date}").format(date=today.isoformat())
+    )
+    sheet.append([styles.cell(heading, _Style(bold=True, size=14))])
+    sheet.append([styles.cell(_(SUMMARY_NOTE))])
+    fills = [_HEADER_FILL] * len(SUMMARY_COLUMNS) + [lights.fill(lv) for lv in levels]
+
+    def header(name: str) -> list[Any]:
+        return [styles.cell(name, _Style(bold=True, wrap=True, fill=_HEADER_FILL))] + [
+            styles.cell(text, _Style(bold=True, wrap=True, fill=fill))
+            for text, fill in zip(figures, fills, strict=True)
+        ]
+
+    def line(tally: Tally, name: str, *, bold: bool = False) -> list[Any]:
+        numbers: list[Value] = [
+            tally.total,
+            tally.done,
+            tally.rate,
+            tally.open - tally.not_started,
+            tally.not_started,
+            tally.overdue,
+            tally.on_time,
+            tally.late,
+            *(tally.lights[lv] for lv in levels),
+        ]
+        return [styles.cell(name, _Style(bold=bold))] + [
+            styles.cell(n, _Style(bold=bold, number_format="0.0%" if i == 2 else None))
+            for i, n in enumerate(numbers)
+        ]
+
+    sheet.append(header(_("Lead department")))
+    sheet.append(line(standing.overall, _("All tasks"), bold=True))
+    for tally in standing.departments:
+        sheet.append(line(tally, tally.name))
+    sheet.append([])
+    sheet.append(header(_("Leader")))
+    sheet.append(line(standing.overall, _("All tasks"), bold=True))
+    for tally in standing.leaders:
+        sheet.append(line(tally, tally.name))
