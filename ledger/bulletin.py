@@ -343,7 +343,7 @@ class _Writer:
             )
         )
         table = (
-            (_("Item"), _("Tasks"), _("Share")),
+            (_("Item"), _("Count (tasks)"), _("Share")),
             (_("Tasks under supervision"), str(total), _share(total, total)),
             (_("Done"), str(tally.done), _share(tally.done, total)),
             (_("In progress"), str(progressing), _share(progressing, total)),

@@ -264,7 +264,7 @@ def test_the_summary_sheet_has_the_figures_of_ledger_stats(ledger: Engine) -> No
     sheet = opened(content).book["汇总"]
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0][0] == f"{PLAN} 汇总（截至 2025-05-26）"
-    header = ["牵头单位", "任务数", "已办结", "办结率", "推进中", "未启动", "逾期", "按期办结"]
+    header = ["牵头单位", "任务数", "已完成", "办结率", "正在推进", "未启动", "逾期", "按期办结"]
     header += ["超期办结", "绿灯", "黄灯", "红灯"]
     assert rows[2] == header
     departments = rows[3 : 4 + len(expected.departments)]
