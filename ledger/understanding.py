@@ -223,7 +223,7 @@ def _nameless(reading: Reading) -> bool:
         return False
     if reading.kind in ("edit", "add"):
         return False  # names are what a change is made of: read them with the ledger's
-    if reading.kind in ("todo", "help", "snooze", "stats"):
+    if reading.kind in ("todo", "help", "snooze"):
         return True
     if reading.kind == "other":
         return reading.social is not None

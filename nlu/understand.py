@@ -14,7 +14,9 @@ rules, in order, first match wins:
    第3项是李麟负责吗 a question, 由普及部牵头召开了联席会议 a report;
 5. a deadline to move (第20项推迟到明年3月: ``extend``, with the new date);
 6. a question (谁负责第33项, 第3项什么时候到期, 完成率多少): about one task (``question``,
-   with its ``aspect``), statistics (``stats``), or a list;
+   with its ``aspect``), statistics (``stats``: overall, per department or per leader with
+   ``by`` (各部室完成情况), or one department's or leader's with ``department`` or ``leader``
+   (学会部进度怎么样, 陈汉平分管的完成了几项)), or a list;
 7. a report that the task is done (第5项办完了: ``done``) — unless it gives an amount short of
    the whole (完成80%, 办了两期: ``progress``);
 8. a report of progress (大篷车已经跑了25场, 第13项联席会议机制已建立: ``progress``);
@@ -40,7 +42,8 @@ from typing import Literal
 from nlu.calendar import add_months
 from nlu.deadline import parse_deadline
 from nlu.edits import Edit, NewTask, read_new_task, scan_edits
-from nlu.intents import Intent, read_intent, search_terms
+from nlu.intents import Intent, read_intent, read_name, search_terms
+from nlu.names import normalise_department
 from nlu.numbers import chinese_to_number
 from nlu.plans import read_plan_year
 from nlu.quantity import Quantity, read_quantities, read_quantity
@@ -66,6 +69,7 @@ Kind = Literal[
 ]
 Aspect = Literal["leader", "department", "due", "days_left", "target", "progress", "content"]
 Social = Literal["greeting", "thanks", "ack"]
+By = Literal["department", "leader"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class Reading:
     period: str | None = None  # for due: a nlu.calendar period, "month:6", "soon", "year_end"
     department: str | None = None  # a department the question names (as the ledger has it)
     leader: str | None = None  # a leader the question names
+    by: By | None = None  # for stats: the figures per lead department or per leader
     terms: tuple[str, ...] = ()  # search words
     quantity: Quantity | None = None
     due: date | None = None  # the date asked for (an extension's new deadline)
@@ -214,7 +219,6 @@ _COMMANDS: dict[str, Kind] = {
     "report": "progress",
     "done": "done",
     "extend": "extend",
-    "stats": "stats",
     "snooze": "snooze",
 }
 
@@ -241,6 +245,24 @@ _STATS = re.compile(
     r"|完成了?多少(?:任务|项|个)|已完成的?(?:有)?多少|(?:有)?多少(?:项|个)?(?:任务)?(?:已经?)?完成"
     r"|数据|概况|汇总|报个数|各几项|stats|statistics|how many"
 )
+# Statistics per group (各部室完成情况, 各位领导完成情况), and the words that say whose figures
+# a question asks for (陈汉平分管的, 学会部牵头的): a name before them is a leader or department.
+_BY_DEPARTMENT = re.compile(
+    r"各(?:个)?(?:部室|部门|单位|处室|科室|县区|县市区|区县)|(?:按|分)(?:部室|部门|单位)"
+    r"|部门(?:排名|对比|之间)|by department|per department"
+)
+_BY_LEADER = re.compile(
+    r"各(?:位|个)?(?:领导|分管领导|责任领导|负责人)|领导们|(?:按|分)(?:领导|分管领导)"
+    r"|领导(?:排名|对比|之间)|by leader|per leader"
+)
+_WHOSE = re.compile(r"分管的?|负责的|牵头的|名下的?")
+_WHOSE_GLUE = re.compile(
+    r"的任务|的工作|的事项|那边|这边|在办|已办|未办|没办|办结|未完成|没完成|进行中|未开始|没开始|的"
+)
+# Names shaped like an office's own departments (学会部, 办公室, 机关党委); not 站, 中心 or 馆,
+# which as often end a task's nickname (院士工作站, 科普中心).
+_UNIT = re.compile(r"(?:部|室|处|委|办|科协|局)(?:（[^（）]*）)?$")
+_ME = re.compile(r"^(?:我|我们|咱|咱们|本部门|我们部门|我部|本人|自己)$")
 _ASPECTS: tuple[tuple[Aspect, str], ...] = (
     (
         "leader",
@@ -484,6 +506,8 @@ def _understand(
         social = _social(normal)
         return Reading("other", social=social, text=normal)
     command = re.match(r"^/(\w+)(?:@\w+)?\s*(.*)$", core)
+    if command is not None and command.group(1) == "stats":
+        return _stats(command.group(2), leaders, departments, normal, named=True)
     if command is not None and command.group(1) in _COMMANDS:
         rest = command.group(2)
         refs = task_refs(rest) or [
@@ -526,7 +550,7 @@ def _understand(
     ):
         return _question(core, cut, numbers, aspect_match, leaders, departments, normal)
     if _STATS.search(cut) and not numbers and quantity is None:
-        return Reading("stats", text=normal)
+        return _stats(cut, leaders, departments, normal)
     if _LATE.search(cut) and not numbers and quantity is None and not _DONE.search(cut):
         return _list(core, leaders, departments)  # 已经逾期的任务给我看看: a list, not a report
     if _DONE.search(cut) and not _NOT_DONE.search(cut):
@@ -582,8 +606,8 @@ def _question(
             else:
                 return Reading("task", numbers, text=normal)
         return Reading("question", numbers, aspect=aspect, text=normal)
-    if _STATS.search(cut):
-        return Reading("stats", text=normal)
+    if _STATS.search(cut) or (aspect == "progress" and _whose(cut)):
+        return _stats(cut, leaders, departments, normal)
     listed = _list(core, leaders, departments)
     if listed.kind in ("todo", "due", "overdue", "department", "leader", "help"):
         return listed
@@ -593,6 +617,72 @@ def _question(
         if words and (listed.kind != "search" or aspect != "progress"):
             return Reading("question", topic=words, aspect=aspect, text=normal)
     return listed
+
+
+def _whose_words(text: str) -> str:
+    """What is left of a statistics question once its cues are cut: the name it asks about."""
+    for cue in (_STATS, _BY_DEPARTMENT, _BY_LEADER, _WHOSE, _ASPECT, _QUESTION, _WHOSE_GLUE):
+        text = cue.sub(" ", text)
+    text = _GLUE.sub(" ", text)
+    text = re.sub(r"[\d.%]+|[,，。.!！?？:：;；、\"“”'‘’\[\]【】~～\-—]+", " ", text)
+    return _SPACES.sub(" ", text).strip()  # brackets stay: 普及部（中心）
+
+
+def _whose(text: str) -> bool:
+    """True when a question about progress names whose (学会部进度怎么样, 李麟分管的进展如何):
+    words shaped like a department, or any words before 分管的, 牵头的 …. Decided without the
+    ledger's names, so that which handler answers never depends on them."""
+    words = _whose_words(text)
+    if _WHOSE.search(text) is not None:
+        return bool(words)  # 我分管的 too: the asker's own
+    return _department_shaped(words)
+
+
+def _department_shaped(words: str) -> bool:
+    name = normalise_department(words)
+    return len(name) >= 2 and not _ME.match(name) and _UNIT.search(name) is not None
+
+
+def _stats(
+    text: str,
+    leaders: Collection[str],
+    departments: Collection[str],
+    normal: str,
+    *,
+    named: bool = False,
+) -> Reading:
+    """A statistics question: overall, per group (``by``), or one department's or leader's.
+
+    A name the ledger knows is taken as it spells it; words that would be a name (a
+    department's shape, words before 分管的, or all of /stats's argument when ``named``) but
+    that the ledger does not know are ``unread``, so the bot says so rather than answering
+    for everyone.
+    """
+    by: By | None = None
+    if _BY_DEPARTMENT.search(text):
+        by = "department"
+    elif _BY_LEADER.search(text):
+        by = "leader"
+    department = leader = None
+    for name in sorted({*leaders, *departments}, key=len, reverse=True):
+        if name and name in text:
+            if name in leaders:
+                leader = name
+            else:
+                department = name
+            break
+    unread = ""
+    words = _whose_words(text)
+    names_someone = named or _department_shaped(words) or _WHOSE.search(text) is not None
+    if department is None and leader is None and words and not _ME.match(words) and names_someone:
+        found = read_name(words, leaders=leaders, departments=departments)
+        if found is not None and found.kind == "department":
+            department = found.name
+        elif found is not None and found.kind == "leader":
+            leader = found.name
+        elif by is None:
+            unread = words
+    return Reading("stats", department=department, leader=leader, by=by, unread=unread, text=normal)
 
 
 def _spans(quantities: Collection[Quantity]) -> list[tuple[int, int]]:
