@@ -36,6 +36,7 @@ from handlers import (
     plans,
     preferences,
     reminders,
+    stats,
     todos,
 )
 from handlers.common import (
@@ -75,6 +76,7 @@ COMMANDS = (
     ("overdue", N_("overdue tasks")),
     ("task", N_("one task in full, e.g. /task 12")),
     ("search", N_("find tasks by topic, e.g. /search 大篷车")),
+    ("stats", N_("where the tasks stand, with a chart")),
     ("report", N_("report progress, completion or an extension")),
     ("plan", N_("the plans by year, and which one you are on")),
     ("cancel", N_("stop the report being written")),
@@ -206,6 +208,7 @@ def _register(
             _command("search", todos.search_command),
             _command(["dept", "department"], todos.department_command),
             _command("leader", todos.leader_command),
+            _command("stats", stats.stats_command),
             _command("unassigned", cards.unassigned_command),
             CallbackQueryHandler(cards.unassigned_page_pressed, pattern=cards.PAGE_DATA),
             CallbackQueryHandler(cards.card_pressed, pattern=cards.CARD_DATA),
@@ -222,6 +225,14 @@ def _register(
             CallbackQueryHandler(admin.nudge_pressed, pattern=NUDGE_DATA),
             # A document outside a report (which took its attachments above): a task list.
             *imports.import_handlers(max_bytes=import_max_bytes),
+            MessageHandler(
+                NEW_MESSAGES
+                & filters.TEXT
+                & ~filters.COMMAND
+                & ADDRESSED_TO_ME
+                & stats.READS_AS_STATS,
+                stats.stats_message,
+            ),
             MessageHandler(
                 NEW_MESSAGES & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_ME,
                 todos.text_message,

@@ -311,6 +311,7 @@ def help_text(person: Person, _: Translate) -> str:
         _("• 大篷车已经跑了25场, 第5项办完了, 第20项推迟到明年3月 or /report: report it"),
         _("• /plan: the plans by year; /plan 2024 shows that year's, /plan current comes back"),
         _("• 去年的第3项, 2024年的第3项: a task of another year's plan"),
+        _("• 完成率多少, 各部室完成情况, 学会部进度怎么样 or /stats: the figures and a chart"),
     ]
     if person.role in (Role.admin, Role.leader):
         lines.append(_("• 学会部的任务, 郑昌盛的任务 or /dept 学会部, /leader 郑昌盛"))

@@ -46,7 +46,6 @@ from models.access import (
     my_tasks,
     overdue_tasks,
     search_tasks,
-    status_counts,
     task_by_id,
     task_by_number,
     tasks_of_department,
@@ -463,8 +462,6 @@ def _understood(
         return Reply(esc(_(REPORT_IN_PRIVATE)))
     if kind == "snooze":
         return _snooze(session, asker, svc, week="下周" in reading.text)
-    if kind == "stats":
-        return _stats(session, asker, today)
     if reading.unread:
         text = _(
             "I can't tell what “{words}” means here, so I won't answer only part of the "
@@ -597,24 +594,6 @@ def _snooze(session: Session, asker: Asker, svc: Services, *, week: bool) -> Rep
     until = snoozed_until(calendar, today, week=week)
     snooze(session, delivery_id=digest.id, until=until)
     return Reply(esc(_("I'll remind you again on {day}.").format(day=until.isoformat())))
-
-
-def _stats(session: Session, asker: Asker, today: date) -> Reply:
-    """完成了几项: the tasks this person may see, by status."""
-    _ = asker.translate
-    counts = status_counts(session, person=asker.person, today=today, plans=asker.plans)
-    total = sum(value for key, value in counts.items() if key != "overdue")
-    done = counts.get(TaskStatus.done, 0)
-    rate = f"{done / total:.0%}" if total else "—"
-    lines = [
-        "<b>" + esc(render.in_plan(_("Where the tasks you may see stand"), asker.plan, _)) + "</b>",
-        esc(_("Total {total}, done {done} ({rate}), overdue {overdue}.")).format(
-            total=total, done=done, rate=rate, overdue=counts.get("overdue", 0)
-        ),
-    ]
-    for status in (TaskStatus.open, TaskStatus.in_progress, TaskStatus.pending_review):
-        lines.append(f"• {esc(render.status_name(status, _))}: {counts.get(status, 0)}")
-    return Reply("\n".join(lines))
 
 
 async def page_pressed(update: Update, context: Context) -> None:
