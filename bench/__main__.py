@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import bot, delivery, export, import_seed, parse_date, sweep, understand, xlsx_10k
+from bench import bot, chart, delivery, export, import_seed, parse_date, sweep, understand, xlsx_10k
 
 BENCHES = {
     "import-seed": import_seed.main,
@@ -15,6 +15,7 @@ BENCHES = {
     "sweep": sweep.main,
     "understand": understand.main,
     "export": export.main,
+    "chart": chart.main,
 }
 
 if __name__ == "__main__":
