@@ -103,6 +103,7 @@ def standing_chart(tallies: Sequence[Tally], *, title: str, lights: Lights, _: T
     # matplotlib loads with the first chart (half a second), not with the bot.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator
 
     shown = list(tallies[:MAX_BARS])
@@ -121,10 +122,10 @@ def standing_chart(tallies: Sequence[Tally], *, title: str, lights: Lights, _: T
     done = [t.done for t in shown]
     started = [t.open - t.not_started for t in shown]  # in progress and awaiting review
     lefts = [d + s for d, s in zip(done, started, strict=True)]
-    axes.barh(rows, done, color=done_colour, label=_(DONE), height=BAR)
-    axes.barh(rows, started, left=done, color=in_progress_colour, label=_(IN_PROGRESS), height=BAR)
+    axes.barh(rows, done, color=done_colour, height=BAR)
+    axes.barh(rows, started, left=done, color=in_progress_colour, height=BAR)
     waiting = [t.not_started for t in shown]
-    axes.barh(rows, waiting, left=lefts, color=NOT_STARTED_COLOUR, label=_(NOT_STARTED), height=BAR)
+    axes.barh(rows, waiting, left=lefts, color=NOT_STARTED_COLOUR, height=BAR)
     # Overdue tasks are open ones: the bar's open end, hatched in the late colour.
     late = [(row, t) for row, t in zip(rows, shown, strict=True) if t.overdue]
     axes.barh(
@@ -135,7 +136,6 @@ def standing_chart(tallies: Sequence[Tally], *, title: str, lights: Lights, _: T
         edgecolor=late_colour,
         hatch="///",
         linewidth=2,
-        label=_(OVERDUE),
         height=BAR,
     )
 
@@ -182,7 +182,15 @@ def standing_chart(tallies: Sequence[Tally], *, title: str, lights: Lights, _: T
         fontproperties=font(28),
         parse_math=False,
     )
+    # The legend is drawn from its own swatches: it reads the same when no bar has a part.
+    swatches = [
+        Patch(facecolor=done_colour, label=_(DONE)),
+        Patch(facecolor=in_progress_colour, label=_(IN_PROGRESS)),
+        Patch(facecolor=NOT_STARTED_COLOUR, label=_(NOT_STARTED)),
+        Patch(facecolor="none", edgecolor=late_colour, hatch="///", linewidth=2, label=_(OVERDUE)),
+    ]
     figure.legend(
+        handles=swatches,
         loc="upper left",
         bbox_to_anchor=(0.03, 1 - 0.95 / height),
         ncols=4,
