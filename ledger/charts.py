@@ -16,7 +16,6 @@ import io
 import unicodedata
 from collections.abc import Sequence
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ledger.lights import Level, Lights
@@ -59,7 +58,7 @@ def font_file() -> FontPath:
     from matplotlib.ft2font import FT2Font
     from noto_cjk_sans_otc import FONT_PATH
 
-    path = str(Path(str(FONT_PATH)))
+    path = str(FONT_PATH)
     faces = FT2Font(path).num_faces
     for index in range(faces):
         if FT2Font(path, face_index=index).family_name == FACE:
