@@ -257,12 +257,12 @@ def _as_it_stood(data: BulletinData, week: Period) -> list[TaskView]:
     found: list[TaskView] = []
     for view in data.views:
         task = view.task
-        if task.created_at >= week.until:
+        if task.created_at > week.until:
             continue
         status = task.status
         done_at = data.completed.get(task.id or 0)
         done_then = status == TaskStatus.done and done_at is not None and done_at < week.until
-        if task.updated_at >= week.until and status != TaskStatus.open and not done_then:
+        if task.updated_at > week.until and status != TaskStatus.open and not done_then:
             status = TaskStatus.in_progress if task.id in data.reported else TaskStatus.open
         if status == TaskStatus.cancelled:
             continue

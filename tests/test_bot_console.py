@@ -200,3 +200,16 @@ async def test_the_clerk_keeps_an_imported_plan_in_chat_and_next_years_imports_b
     assert "市科协2026年重点工作任务" in plans and "2025年省科协科技社团党建工作要点" in plans
     assert "市科协2026年重点工作任务" in said[18]  # the clerk is on the plan she imported
     assert "黄石市科协2025年重点工作任务分解清单" in said[20] or "2025年省科协" in said[20]
+
+
+async def test_the_clerks_standing_export_and_bulletin_count_a_ledger_imported_this_moment(
+    ledger: str,
+) -> None:
+    with session_scope(make_engine(ledger)) as session:
+        add_demo_people(session, now=NOW)  # the ledger was imported at NOW, the console's time
+    out = await converse(ledger, "/stats", "/export", "/report_week", as_name="周婷")
+    stats, export, bulletin = re.split(r"(?m)^周婷> ", out)[1:]
+    assert "Total 38" in stats and "standing.png" in stats
+    assert "ledger_2025-05-26.xlsx" in export and "tasks: 38" in export
+    overall = bulletin[bulletin.index("1. Overall") :] if "1. Overall" in bulletin else bulletin
+    assert "38" in overall.splitlines()[1], bulletin  # all 38 tasks, not none
