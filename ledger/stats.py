@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from ledger.lights import Level, Lights, light
+from ledger.lights import Level, Light, Lights, light
 from models.access import OPEN_STATUSES
 from models.queries import TaskView
-from models.tables import TaskStatus
+from models.tables import Task, TaskStatus
 
 
 @dataclass
@@ -52,15 +52,18 @@ class Tally:
         return self.done / self.total if self.total else 0.0
 
     def add(self, view: TaskView, *, today: date, lights: Lights, done_on: date | None) -> None:
-        task = view.task
+        """Count the task of ``view``, with its light on ``today``."""
+        self.count(view.task, lit=light(view, today, lights), done_on=done_on)
+
+    def count(self, task: Task, *, lit: Light | None, done_on: date | None) -> None:
+        """Count ``task``, whose light is ``lit`` (None: closed)."""
         if task.status == TaskStatus.cancelled:
             return
         self.total += 1
         self.statuses[task.status] += 1
-        found = light(view, today, lights)
-        if found is not None:
-            self.lights[found.level] += 1
-            if found.level == Level.late:
+        if lit is not None:
+            self.lights[lit.level] += 1
+            if lit.level == Level.late:
                 self.overdue += 1
         if task.status == TaskStatus.done:
             if task.due is None or done_on is None or done_on <= task.due:
@@ -97,12 +100,11 @@ def standing(
     leaders: dict[str, Tally] = {}
     for view in views:
         day = done_on(view)
-        overall.add(view, today=today, lights=lights, done_on=day)
+        lit = light(view, today, lights)  # once a task, whichever groups it counts in
+        overall.count(view.task, lit=lit, done_on=day)
         for groups, names in ((departments, view.lead_departments), (leaders, view.leaders)):
             for name in dict.fromkeys(names):
-                groups.setdefault(name, Tally(name)).add(
-                    view, today=today, lights=lights, done_on=day
-                )
+                groups.setdefault(name, Tally(name)).count(view.task, lit=lit, done_on=day)
     return Standing(overall, _ranked(departments.values()), _ranked(leaders.values()))
 
 
