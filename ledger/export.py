@@ -32,8 +32,8 @@ from sqlmodel import Session
 from ledger.lights import Level, Lights, light
 from ledger.render import PART_NAMES, progress, status_name
 from ledger.stats import Standing, Tally, standing
-from models.export import LastReport, last_reports, ledger_views, parties_of
-from models.queries import TaskView
+from models.export import LastReport, LedgerView, last_reports, ledger_views, parties_of
+from models.queries import ViewedTask
 from models.reports import PartyStanding
 from models.stats import completed_at
 from models.tables import Person
@@ -101,7 +101,7 @@ class ExportRow:
     """One task as the export shows it: the task with its names, its last report, and the
     parties of a shared task."""
 
-    view: TaskView
+    view: LedgerView
     last: LastReport | None = None
     parties: Sequence[PartyStanding] = ()
 
@@ -200,7 +200,7 @@ def file_name(today: date, kind: str, _: Translate) -> str:
 # --- the cells ------------------------------------------------------------------------------
 
 
-def number_of(view: TaskView) -> str | int:
+def number_of(view: ViewedTask) -> str | int:
     """The number as written (8-10), a plain number as a number, or #7 for a task the document
     left unnumbered (as ledger.render.number_label names it)."""
     number = view.task.number

@@ -1,5 +1,5 @@
 """Where the plan stands: counts by status, completion, on time or late, and the lights, for the
-whole scope and per lead department and per leader. Plain functions over TaskViews.
+whole scope and per lead department and per leader. Plain functions over task views.
 
 A task counts for each of its lead departments (牵头) and each of its leaders; cancelled tasks
 count nowhere. A done task is on time when it was completed (models.stats.completed_at) on or
@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from ledger.lights import Level, Light, Lights, light
 from models.access import OPEN_STATUSES
-from models.queries import TaskView
-from models.tables import Task, TaskStatus
+from models.queries import TaskFields, ViewedTask
+from models.tables import TaskStatus
 
 
 @dataclass
@@ -51,11 +51,11 @@ class Tally:
         """Share done, 0-1 (0 when there is nothing)."""
         return self.done / self.total if self.total else 0.0
 
-    def add(self, view: TaskView, *, today: date, lights: Lights, done_on: date | None) -> None:
+    def add(self, view: ViewedTask, *, today: date, lights: Lights, done_on: date | None) -> None:
         """Count the task of ``view``, with its light on ``today``."""
         self.count(view.task, lit=light(view, today, lights), done_on=done_on)
 
-    def count(self, task: Task, *, lit: Light | None, done_on: date | None) -> None:
+    def count(self, task: TaskFields, *, lit: Light | None, done_on: date | None) -> None:
         """Count ``task``, whose light is ``lit`` (None: closed)."""
         if task.status == TaskStatus.cancelled:
             return
@@ -82,7 +82,7 @@ class Standing:
 
 
 def standing(
-    views: Sequence[TaskView],
+    views: Sequence[ViewedTask],
     *,
     today: date,
     lights: Lights,
@@ -91,7 +91,7 @@ def standing(
 ) -> Standing:
     """The figures of ``views``; ``completed`` says when done tasks were completed."""
 
-    def done_on(view: TaskView) -> date | None:
+    def done_on(view: ViewedTask) -> date | None:
         at = completed.get(view.task.id or 0)
         return at.astimezone(zone).date() if at is not None else None
 
