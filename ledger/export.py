@@ -371,7 +371,8 @@ class _Formats:
 
     def write(self, sheet: Any, row: int, column: int, value: Value, style: _Style) -> None:
         """``value`` in the cell at ``row`` and ``column`` (from 0), as the type it is: text
-        always as text, a date as a date; None leaves the cell empty."""
+        always as text, a date as a date; None leaves the cell empty. Control characters that
+        a cell cannot hold (openpyxl's list) are dropped."""
         if value is None:
             return
         if isinstance(value, str):
