@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from bench.xlsx_10k import ROWS, build
-from ledger.export import export, gather, gc_paused
+from ledger.export import export, gather
 from ledger.importing import import_document
 from ledger.lights import Lights
 from models.db import ledger_engine, make_engine, session_scope, upgrade
@@ -92,7 +92,7 @@ def _timed(label: str, engine: Engine, kind: str) -> None:
                 _=_,
             )
             total, total_cpu = time.perf_counter() - start, time.process_time() - start_cpu
-        with session_scope(engine) as session, gc_paused():
+        with session_scope(engine) as session:
             start = time.perf_counter()
             gather(session, person=None, plans=None, today=TODAY, zone=ZONE, lights=Lights())
             read = time.perf_counter() - start

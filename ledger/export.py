@@ -10,37 +10,30 @@ Ledger text never becomes a formula: a cell that begins with = + - @ (or a tab o
 return) is written as text (xlsx: a string cell marked with Excel's quote prefix; CSV: a leading
 single quote, as OWASP advises against CSV injection).
 
-openpyxl (write-only) writes the workbook; the task rows themselves are written as the sheet's
-XML, which keeps a 10,000-task export within a few seconds (bench/export.py).
+XlsxWriter writes the workbook, row by row (a 10,000-task export takes a few seconds:
+bench/export.py).
 """
 
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import unicodedata
-import zipfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+import xlsxwriter
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
 
 from ledger.lights import Level, Lights, light
 from ledger.render import PART_NAMES, progress, status_name
 from ledger.stats import Standing, Tally, standing
-from models.export import LastReport, last_reports, ledger_views, parties_of
-from models.queries import TaskView
+from models.export import LastReport, LedgerView, last_reports, ledger_views, parties_of
+from models.queries import ViewedTask
 from models.reports import PartyStanding
 from models.stats import completed_at
 from models.tables import Person
@@ -108,7 +101,7 @@ class ExportRow:
     """One task as the export shows it: the task with its names, its last report, and the
     parties of a shared task."""
 
-    view: TaskView
+    view: LedgerView
     last: LastReport | None = None
     parties: Sequence[PartyStanding] = ()
 
@@ -172,29 +165,14 @@ def export(
 ) -> Exported:
     """The ledger ``person`` may see (None: all of it) in ``plans`` as an .xlsx or a .csv
     (``kind``), in the language of ``_``."""
-    with gc_paused():
-        ledger = gather(session, person=person, plans=plans, today=today, zone=zone, lights=lights)
-        if kind == "csv":
-            content = csv_bytes(ledger.rows, lights=lights, today=today, zone=zone, _=_)
-        else:
-            content = workbook(
-                ledger.rows, standing=ledger.standing, lights=lights, today=today, zone=zone, _=_
-            )
+    ledger = gather(session, person=person, plans=plans, today=today, zone=zone, lights=lights)
+    if kind == "csv":
+        content = csv_bytes(ledger.rows, lights=lights, today=today, zone=zone, _=_)
+    else:
+        content = workbook(
+            ledger.rows, standing=ledger.standing, lights=lights, today=today, zone=zone, _=_
+        )
     return Exported(content, len(ledger.rows), plan_names(ledger.rows))
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection in the block: an export makes some 300,000 objects that all
-    live until it ends, and the collector would go over them again and again (half the time of
-    a 10,000-task export). Objects are still freed as they are dropped."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # --- names ----------------------------------------------------------------------------------
@@ -222,7 +200,7 @@ def file_name(today: date, kind: str, _: Translate) -> str:
 # --- the cells ------------------------------------------------------------------------------
 
 
-def number_of(view: TaskView) -> str | int:
+def number_of(view: ViewedTask) -> str | int:
     """The number as written (8-10), a plain number as a number, or #7 for a task the document
     left unnumbered (as ledger.render.number_label names it)."""
     number = view.task.number
@@ -340,19 +318,9 @@ def csv_bytes(
 
 
 # --- the workbook ---------------------------------------------------------------------------
-#
-# openpyxl writes the package: both sheets' settings, the title and header rows, the summary
-# and every style. The ledger's task rows, 200,000 cells for 10,000 tasks, are written as the
-# sheet's XML directly and put in place after (``_with_rows``): through openpyxl's cells,
-# even write-only ones, they alone would take longer than the export's 3 seconds.
 
 _HEADER_FILL = "D9E1F2"
-_TOP = Alignment(vertical="top")
-_WRAP = Alignment(vertical="top", wrap_text=True)
 _DATE_FORMAT = "yyyy-mm-dd"
-_EPOCH = date(1899, 12, 30)  # day 0 of Excel's dates (1900 system, after its leap-year bug)
-_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-_SHEET_DATA_END = b"</sheetData>"
 
 
 @dataclass(frozen=True)
@@ -365,50 +333,56 @@ class _Style:
     as_text: bool = False  # Excel's quote prefix: shown and kept as text, never a formula
 
 
-class _Styles:
-    """The cell styles of a write-only workbook, each made once."""
+def _write_text(sheet: Any, row: int, column: int, text: str, cell_format: Any) -> None:
+    """``text`` in a cell, as text. XlsxWriter takes text that begins <r> and ends </r> for its
+    own rich-text markup and puts it in the file unescaped; such text goes in as two runs of
+    itself instead, each escaped, so that ledger text never becomes part of the file."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        sheet.write_rich_string(
+            row, column, cell_format, text[:1], cell_format, text[1:], cell_format
+        )
+    else:
+        sheet.write_string(row, column, text, cell_format)
 
-    def __init__(self, sheet: Any) -> None:
-        self.sheet = sheet
+
+class _Formats:
+    """The workbook's cell formats, each made once. Every cell sits at the top of its row."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
         self._made: dict[_Style, Any] = {}
 
-    def cell(self, value: Value, style: _Style = _Style()) -> Any:
-        """An openpyxl cell holding ``value`` (None: no cell)."""
-        if value is None:
-            return None
-        if isinstance(value, str):
-            text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
-            style = replace(style, as_text=guarded(text))
-            value = text
-        elif isinstance(value, date):
-            style = replace(style, number_format=style.number_format or _DATE_FORMAT)
-        cell = WriteOnlyCell(self.sheet, value)
-        if style.as_text:
-            cell.data_type = "s"  # = stays text, never a formula
-        cell._style = self._made_style(style)  # shared and never changed: no copy each
-        return cell
-
-    def id(self, style: _Style) -> int:
-        """The style's index in the workbook's cell formats (registered on first use)."""
-        cell = WriteOnlyCell(self.sheet)
-        cell._style = self._made_style(style)
-        return int(cell.style_id)
-
-    def _made_style(self, style: _Style) -> Any:
+    def __call__(self, style: _Style) -> Any:
         made = self._made.get(style)
         if made is None:
-            cell = WriteOnlyCell(self.sheet)
-            cell.alignment = _WRAP if style.wrap else _TOP
+            properties: dict[str, Any] = {"valign": "top", "text_wrap": style.wrap}
             if style.fill is not None:
-                cell.fill = PatternFill(fill_type="solid", fgColor=style.fill)
-            if style.bold or style.size is not None:
-                cell.font = Font(bold=style.bold, size=style.size or 11)
+                properties |= {"pattern": 1, "bg_color": f"#{style.fill}"}
+            if style.bold:
+                properties["bold"] = True
+            if style.size is not None:
+                properties["font_size"] = style.size
             if style.number_format is not None:
-                cell.number_format = style.number_format
+                properties["num_format"] = style.number_format
             if style.as_text:
-                cell.quotePrefix = True
-            made = self._made[style] = cell._style
+                properties["quote_prefix"] = True
+            made = self._made[style] = self.book.add_format(properties)
         return made
+
+    def write(self, sheet: Any, row: int, column: int, value: Value, style: _Style) -> None:
+        """``value`` in the cell at ``row`` and ``column`` (from 0), as the type it is: text
+        always as text, a date as a date; None leaves the cell empty. Control characters that
+        a cell cannot hold (openpyxl's list) are dropped."""
+        if value is None:
+            return
+        if isinstance(value, str):
+            text = ILLEGAL_CHARACTERS_RE.sub("", value)
+            _write_text(sheet, row, column, text, self(replace(style, as_text=guarded(text))))
+        elif isinstance(value, date):
+            dated = replace(style, number_format=style.number_format or _DATE_FORMAT)
+            sheet.write_datetime(row, column, value, self(dated))
+        else:
+            sheet.write_number(row, column, value, self(style))
 
 
 def workbook(
@@ -421,39 +395,41 @@ def workbook(
     _: Translate,
 ) -> bytes:
     """The .xlsx: the ledger sheet and its summary (汇总)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Ledger")[:31])
-    task_rows = _ledger_sheet(sheet, rows, lights=lights, today=today, zone=zone, _=_)
-    _summary_sheet(book, standing, plans=plan_names(rows), lights=lights, today=today, _=_)
     out = io.BytesIO()
-    book.save(out)
-    return _with_rows(out.getvalue(), sheet.path.lstrip("/"), task_rows)
+    # constant_memory: each row goes out once it is written, rather than 200,000 cells kept
+    # until the end; its strings are written in place (no shared-string table to build).
+    with xlsxwriter.Workbook(out, {"constant_memory": True}) as book:
+        formats = _Formats(book)
+        _ledger_sheet(book, formats, rows, lights=lights, today=today, zone=zone, _=_)
+        plans = plan_names(rows)
+        _summary_sheet(book, formats, standing, plans=plans, lights=lights, today=today, _=_)
+    return out.getvalue()
 
 
 def _print_setup(sheet: Any, *, header_row: int) -> None:
-    """A4 landscape, one page wide, the header row on every page, page numbers below."""
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.print_options.horizontalCentered = True
-    sheet.print_options.gridLines = True  # the table's lines on paper, without a border each
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.oddFooter.center.text = "&P / &N"
+    """A4 landscape, one page wide, the header row (from 0) on every page, page numbers below."""
+    sheet.set_paper(9)  # A4
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)  # as many pages down as it takes
+    sheet.repeat_rows(header_row)
+    sheet.center_horizontally()
+    sheet.hide_gridlines(0)  # the table's lines on paper, without a border each
+    sheet.set_margins(left=0.4, right=0.4)
+    sheet.set_footer("&C&P / &N")
 
 
 def _ledger_sheet(
-    sheet: Any,
+    book: Any,
+    formats: _Formats,
     rows: Sequence[ExportRow],
     *,
     lights: Lights,
     today: date,
     zone: ZoneInfo,
     _: Translate,
-) -> bytes:
-    """The sheet's settings, title and header through openpyxl; its task rows as XML."""
+) -> None:
+    """台账: the title, the header, and a row per task."""
+    sheet = book.add_worksheet(_("Ledger")[:31])
     headers = [_(column.title) for column in COLUMNS]
     table: list[list[Value]] = []
     levels: list[Level | None] = []
@@ -463,104 +439,72 @@ def _ledger_sheet(
         levels.append(level)
     caps = [column.cap for column in COLUMNS]
     widths = _widths(headers, table, caps)
-    wraps = [width >= cap for width, cap in zip(widths, caps, strict=True)]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width + 2
-    sheet.freeze_panes = "A3"  # the title and the header stay in view
-    sheet.auto_filter.ref = f"A2:{get_column_letter(len(COLUMNS))}{len(table) + 2}"
-    _print_setup(sheet, header_row=2)
-    styles = _Styles(sheet)
-    sheet.append([styles.cell(title(rows, today, _), _Style(bold=True, size=14))])
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, width + 2)
+    sheet.freeze_panes(2, 0)  # the title and the header stay in view
+    sheet.autofilter(1, 0, len(table) + 1, len(COLUMNS) - 1)
+    _print_setup(sheet, header_row=1)
+    formats.write(sheet, 0, 0, title(rows, today, _), _Style(bold=True, size=14))
     header = _Style(bold=True, wrap=True, fill=_HEADER_FILL)
-    sheet.append([styles.cell(text, header) for text in headers])
-    return _rows_xml(table, levels, styles=styles, wraps=wraps, lights=lights, first=3)
+    for index, text in enumerate(headers):
+        formats.write(sheet, 1, index, text, header)
 
-
-def _rows_xml(
-    table: Sequence[Sequence[Value]],
-    levels: Sequence[Level | None],
-    *,
-    styles: _Styles,
-    wraps: Sequence[bool],
-    lights: Lights,
-    first: int,
-) -> bytes:
-    """The task rows as the sheet's XML (<row> elements), from row ``first`` on."""
-    letters = [get_column_letter(index) for index in range(1, len(COLUMNS) + 1)]
-    plain = [styles.id(_Style(wrap=wrap)) for wrap in wraps]
-    as_text = [styles.id(_Style(wrap=wrap, as_text=True)) for wrap in wraps]
-    dated = styles.id(_Style(number_format=_DATE_FORMAT))
-    lit = {level: styles.id(_Style(fill=lights.fill(level))) for level in Level}
-    parts: list[str] = []
-    for number, (cells, level) in enumerate(zip(table, levels, strict=True), start=first):
-        parts.append(f'<row r="{number}">')
+    # The task rows' 200,000 cells for 10,000 tasks: each column's formats looked up once.
+    wraps = [width >= cap for width, cap in zip(widths, caps, strict=True)]
+    plain = [formats(_Style(wrap=wrap)) for wrap in wraps]
+    as_text = [formats(_Style(wrap=wrap, as_text=True)) for wrap in wraps]
+    dated = formats(_Style(number_format=_DATE_FORMAT))
+    lit = {level: formats(_Style(fill=lights.fill(level))) for level in Level}
+    write_number, write_date = sheet.write_number, sheet.write_datetime
+    for number, (cells, level) in enumerate(zip(table, levels, strict=True), start=2):
         for index, value in enumerate(cells):
             if value is None:
                 continue
-            ref = f"{letters[index]}{number}"
             if isinstance(value, str):
                 text = ILLEGAL_CHARACTERS_RE.sub("", value)
                 if index == LIGHT_COLUMN and level is not None:
                     style = lit[level]
                 else:
                     style = as_text[index] if guarded(text) else plain[index]
-                parts.append(
-                    f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
-                    f"{text.translate(_ESCAPE)}</t></is></c>"
-                )
+                _write_text(sheet, number, index, text, style)
             elif isinstance(value, date):
-                parts.append(f'<c r="{ref}" s="{dated}"><v>{(value - _EPOCH).days}</v></c>')
+                write_date(number, index, value, dated)
             else:
-                parts.append(f'<c r="{ref}" s="{plain[index]}"><v>{value}</v></c>')
-        parts.append("</row>")
-    return "".join(parts).encode()
-
-
-def _with_rows(package: bytes, member: str, rows: bytes) -> bytes:
-    """``package`` with ``rows`` added at the end of sheet ``member``'s data."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(package)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for item in source.infolist():
-            content = source.read(item)
-            if item.filename == member:
-                if content.count(_SHEET_DATA_END) != 1:
-                    raise ValueError(f"{member} has no single end of its sheet data")
-                content = content.replace(_SHEET_DATA_END, rows + _SHEET_DATA_END)
-            target.writestr(item, content, compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+                write_number(number, index, value, plain[index])
 
 
 def _summary_sheet(
-    book: Any, standing: Standing, *, plans: str, lights: Lights, today: date, _: Translate
+    book: Any,
+    formats: _Formats,
+    standing: Standing,
+    *,
+    plans: str,
+    lights: Lights,
+    today: date,
+    _: Translate,
 ) -> None:
     """汇总: the figures overall, per lead department and per leader."""
-    sheet = book.create_sheet(_("Summary")[:31])
+    sheet = book.add_worksheet(_("Summary")[:31])
     levels = (Level.on_track, Level.watch, Level.late)
     figures = [_(name) for name in SUMMARY_COLUMNS] + [lights.name(lv, _) for lv in levels]
-    for index, width in enumerate([24] + [max(10, display_width(f) + 2) for f in figures], 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "B4"
-    _print_setup(sheet, header_row=3)
-    styles = _Styles(sheet)
+    for index, width in enumerate([24] + [max(10, display_width(f) + 2) for f in figures]):
+        sheet.set_column(index, index, width)
+    sheet.freeze_panes(3, 1)
+    _print_setup(sheet, header_row=2)
     heading = (
         _("{plan} · summary as of {date}").format(plan=plans, date=today.isoformat())
         if plans
         else _("Summary as of {date}").format(date=today.isoformat())
     )
-    sheet.append([styles.cell(heading, _Style(bold=True, size=14))])
-    sheet.append([styles.cell(_(SUMMARY_NOTE))])
-    fills = [_HEADER_FILL] * len(SUMMARY_COLUMNS) + [lights.fill(lv) for lv in levels]
+    formats.write(sheet, 0, 0, heading, _Style(bold=True, size=14))
+    formats.write(sheet, 1, 0, _(SUMMARY_NOTE), _Style())
+    fills = [_HEADER_FILL] * (1 + len(SUMMARY_COLUMNS)) + [lights.fill(lv) for lv in levels]
 
-    def header(name: str) -> list[Any]:
-        return [styles.cell(name, _Style(bold=True, wrap=True, fill=_HEADER_FILL))] + [
-            styles.cell(text, _Style(bold=True, wrap=True, fill=fill))
-            for text, fill in zip(figures, fills, strict=True)
-        ]
+    def header(at: int, name: str) -> None:
+        for index, (text, fill) in enumerate(zip([name, *figures], fills, strict=True)):
+            formats.write(sheet, at, index, text, _Style(bold=True, wrap=True, fill=fill))
 
-    def line(tally: Tally, name: str, *, bold: bool = False) -> list[Any]:
+    def line(at: int, tally: Tally, name: str, *, bold: bool = False) -> None:
         numbers: list[Value] = [
             tally.total,
             tally.done,
@@ -572,17 +516,18 @@ def _summary_sheet(
             tally.late,
             *(tally.lights[lv] for lv in levels),
         ]
-        return [styles.cell(name, _Style(bold=bold))] + [
-            styles.cell(n, _Style(bold=bold, number_format="0.0%" if i == 2 else None))
-            for i, n in enumerate(numbers)
-        ]
+        formats.write(sheet, at, 0, name, _Style(bold=bold))
+        for index, number in enumerate(numbers, start=1):
+            rate = "0.0%" if index == 3 else None
+            formats.write(sheet, at, index, number, _Style(bold=bold, number_format=rate))
 
-    sheet.append(header(_("Lead department")))
-    sheet.append(line(standing.overall, _("All tasks"), bold=True))
-    for tally in standing.departments:
-        sheet.append(line(tally, tally.name))
-    sheet.append([])
-    sheet.append(header(_("Leader")))
-    sheet.append(line(standing.overall, _("All tasks"), bold=True))
-    for tally in standing.leaders:
-        sheet.append(line(tally, tally.name))
+    at = 2
+    for group, tallies in (
+        (_("Lead department"), standing.departments),
+        (_("Leader"), standing.leaders),
+    ):
+        header(at, group)
+        line(at + 1, standing.overall, _("All tasks"), bold=True)
+        for offset, tally in enumerate(tallies, start=at + 2):
+            line(offset, tally, tally.name)
+        at += 2 + len(tallies) + 1  # a blank row before the next table

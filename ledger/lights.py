@@ -20,7 +20,7 @@ from datetime import date
 from enum import StrEnum
 
 from models.access import OPEN_STATUSES
-from models.queries import TaskView
+from models.queries import ViewedTask
 from nlu.i18n import N_, Translate
 
 
@@ -90,7 +90,7 @@ class Light:
         return _(REASONS[self.reason]).format(days=lights.soon_days)
 
 
-def light(view: TaskView, today: date, lights: Lights) -> Light | None:
+def light(view: ViewedTask, today: date, lights: Lights) -> Light | None:
     """The task's light on ``today``; None for a closed task."""
     task = view.task
     if task.status not in OPEN_STATUSES:
@@ -104,7 +104,7 @@ def light(view: TaskView, today: date, lights: Lights) -> Light | None:
     return Light(Level.on_track, "on_track")
 
 
-def behind_pace(view: TaskView, today: date, *, slack: float) -> bool:
+def behind_pace(view: ViewedTask, today: date, *, slack: float) -> bool:
     """True when the least advanced target lags the share of time gone by more than ``slack``."""
     task = view.task
     targets = [target for target in view.targets if target.value > 0]

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 from ledger.lights import Lights, light
 from models.access import COUNT_CAP
-from models.queries import TaskView
+from models.queries import TargetFigures, TaskView
 from models.reports import PartyStanding
-from models.tables import AuditEvent, PartStatus, Target, TaskStatus
+from models.tables import AuditEvent, PartStatus, TaskStatus
 from nlu.calendar import period_window
 from nlu.i18n import N_, Translate
 
@@ -135,7 +135,7 @@ def _number(value: float) -> str:
     return f"{value:g}" if abs(value) < 1e15 else f"{value:.0f}"
 
 
-def progress(target: Target) -> str:
+def progress(target: TargetFigures) -> str:
     """巡展 25/40 场 (62%)."""
     share = f" ({target.achieved / target.value:.0%})" if target.value else ""
     return (

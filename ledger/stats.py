@@ -1,5 +1,5 @@
 """Where the plan stands: counts by status, completion, on time or late, and the lights, for the
-whole scope and per lead department and per leader. Plain functions over TaskViews.
+whole scope and per lead department and per leader. Plain functions over task views.
 
 A task counts for each of its lead departments (牵头) and each of its leaders; cancelled tasks
 count nowhere. A done task is on time when it was completed (models.stats.completed_at) on or
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from ledger.lights import Level, Lights, light
+from ledger.lights import Level, Light, Lights, light
 from models.access import OPEN_STATUSES
-from models.queries import TaskView
+from models.queries import TaskFields, ViewedTask
 from models.tables import TaskStatus
 
 
@@ -51,16 +51,19 @@ class Tally:
         """Share done, 0-1 (0 when there is nothing)."""
         return self.done / self.total if self.total else 0.0
 
-    def add(self, view: TaskView, *, today: date, lights: Lights, done_on: date | None) -> None:
-        task = view.task
+    def add(self, view: ViewedTask, *, today: date, lights: Lights, done_on: date | None) -> None:
+        """Count the task of ``view``, with its light on ``today``."""
+        self.count(view.task, lit=light(view, today, lights), done_on=done_on)
+
+    def count(self, task: TaskFields, *, lit: Light | None, done_on: date | None) -> None:
+        """Count ``task``, whose light is ``lit`` (None: closed)."""
         if task.status == TaskStatus.cancelled:
             return
         self.total += 1
         self.statuses[task.status] += 1
-        found = light(view, today, lights)
-        if found is not None:
-            self.lights[found.level] += 1
-            if found.level == Level.late:
+        if lit is not None:
+            self.lights[lit.level] += 1
+            if lit.level == Level.late:
                 self.overdue += 1
         if task.status == TaskStatus.done:
             if task.due is None or done_on is None or done_on <= task.due:
@@ -79,7 +82,7 @@ class Standing:
 
 
 def standing(
-    views: Sequence[TaskView],
+    views: Sequence[ViewedTask],
     *,
     today: date,
     lights: Lights,
@@ -88,7 +91,7 @@ def standing(
 ) -> Standing:
     """The figures of ``views``; ``completed`` says when done tasks were completed."""
 
-    def done_on(view: TaskView) -> date | None:
+    def done_on(view: ViewedTask) -> date | None:
         at = completed.get(view.task.id or 0)
         return at.astimezone(zone).date() if at is not None else None
 
@@ -97,12 +100,11 @@ def standing(
     leaders: dict[str, Tally] = {}
     for view in views:
         day = done_on(view)
-        overall.add(view, today=today, lights=lights, done_on=day)
+        lit = light(view, today, lights)  # once a task, whichever groups it counts in
+        overall.count(view.task, lit=lit, done_on=day)
         for groups, names in ((departments, view.lead_departments), (leaders, view.leaders)):
             for name in dict.fromkeys(names):
-                groups.setdefault(name, Tally(name)).add(
-                    view, today=today, lights=lights, done_on=day
-                )
+                groups.setdefault(name, Tally(name)).count(view.task, lit=lit, done_on=day)
     return Standing(overall, _ranked(departments.values()), _ranked(leaders.values()))
 
 

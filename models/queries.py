@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy import Table, delete, insert
 from sqlalchemy import select as select_columns  # sqlmodel's select types up to 4 columns
@@ -35,6 +36,69 @@ class TaskView:
     lead_departments: list[str] = field(default_factory=list)
     responsible: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+
+
+# What a task's light, its figures and its export read: a TaskView has it all, and so do the
+# plain rows the export reads (models.export.LedgerView).
+
+
+class TaskFields(Protocol):
+    """A task's own fields, read only."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def plan_id(self) -> int: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def number(self) -> str | None: ...
+    @property
+    def category(self) -> str | None: ...
+    @property
+    def focus(self) -> str | None: ...
+    @property
+    def content(self) -> str: ...
+    @property
+    def measures(self) -> str | None: ...
+    @property
+    def due(self) -> date | None: ...
+    @property
+    def due_text(self) -> str | None: ...
+    @property
+    def start(self) -> date | None: ...
+    @property
+    def status(self) -> str: ...
+
+
+class TargetFigures(Protocol):
+    """A target's figures, read only: 科普大篷车巡展 25 of 40 场."""
+
+    @property
+    def metric(self) -> str: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def achieved(self) -> float: ...
+
+
+class ViewedTask(Protocol):
+    """A task with the names around it, read only."""
+
+    @property
+    def task(self) -> TaskFields: ...
+    @property
+    def plan_title(self) -> str: ...
+    @property
+    def leaders(self) -> Sequence[str]: ...
+    @property
+    def lead_departments(self) -> Sequence[str]: ...
+    @property
+    def responsible(self) -> Sequence[str]: ...
+    @property
+    def targets(self) -> Sequence[TargetFigures]: ...
 
 
 # --- departments and people -------------------------------------------------------------
@@ -89,33 +153,56 @@ def tasks_in_view(session: Session, tasks: Sequence[Task]) -> list[TaskView]:
     views = {task.id: TaskView(task=task) for task in tasks}
     if not ids:
         return list(views.values())
-    for task_id, name in session.exec(
-        select(TaskLeader.task_id, Person.name)
-        .join(Person, col(Person.id) == TaskLeader.person_id)
-        .where(col(TaskLeader.task_id).in_(ids))
-        .order_by(col(TaskLeader.position))
-    ):
-        views[task_id].leaders.append(name)
-    for task_id, role, name in session.exec(
-        select(TaskDepartment.task_id, TaskDepartment.role, Department.name)
-        .join(Department, col(Department.id) == TaskDepartment.department_id)
-        .where(col(TaskDepartment.task_id).in_(ids))
-        .order_by(col(TaskDepartment.position))
-    ):
-        view = views[task_id]
-        (view.lead_departments if role == DepartmentRole.lead else view.responsible).append(name)
+    names = names_around(session, task_ids=ids)
+    for task_id, view in views.items():
+        view.leaders = names.leaders.get(task_id or 0, [])
+        view.lead_departments = names.lead_departments.get(task_id or 0, [])
+        view.responsible = names.responsible.get(task_id or 0, [])
     for target in session.exec(
         select(Target).where(col(Target.task_id).in_(ids)).order_by(col(Target.position))
     ):
         views[target.task_id].targets.append(target)
-    titles = dict(
-        session.exec(
-            select(Plan.id, Plan.title).where(col(Plan.id).in_({t.plan_id for t in tasks}))
-        ).all()
-    )
+    titles = plan_titles(session, plan_ids={task.plan_id for task in tasks})
     for view in views.values():
         view.plan_title = titles.get(view.task.plan_id, "")
     return list(views.values())
+
+
+@dataclass
+class TaskNames:
+    """The names around tasks, by task id, each in its order; a task with none is left out."""
+
+    leaders: dict[int, list[str]] = field(default_factory=dict)
+    lead_departments: dict[int, list[str]] = field(default_factory=dict)  # 牵头单位
+    responsible: dict[int, list[str]] = field(default_factory=dict)  # 责任单位
+
+
+def names_around(session: Session, *, task_ids: Sequence[int]) -> TaskNames:
+    """The leaders, lead departments and responsible departments of these tasks, in two
+    queries."""
+    names = TaskNames()
+    for task_id, name in session.exec(
+        select(TaskLeader.task_id, Person.name)
+        .join(Person, col(Person.id) == TaskLeader.person_id)
+        .where(col(TaskLeader.task_id).in_(task_ids))
+        .order_by(col(TaskLeader.position))
+    ):
+        names.leaders.setdefault(task_id, []).append(name)
+    for task_id, role, name in session.exec(
+        select(TaskDepartment.task_id, TaskDepartment.role, Department.name)
+        .join(Department, col(Department.id) == TaskDepartment.department_id)
+        .where(col(TaskDepartment.task_id).in_(task_ids))
+        .order_by(col(TaskDepartment.position))
+    ):
+        found = names.lead_departments if role == DepartmentRole.lead else names.responsible
+        found.setdefault(task_id, []).append(name)
+    return names
+
+
+def plan_titles(session: Session, *, plan_ids: Iterable[int]) -> dict[int, str]:
+    """These plans' titles by id."""
+    rows = session.exec(select(Plan.id, Plan.title).where(col(Plan.id).in_(set(plan_ids))))
+    return {plan_id: title for plan_id, title in rows if plan_id is not None}
 
 
 def task_views(session: Session, *, ids: Iterable[int]) -> dict[int, TaskView]:
