@@ -396,8 +396,9 @@ def workbook(
 ) -> bytes:
     """The .xlsx: the ledger sheet and its summary (汇总)."""
     out = io.BytesIO()
-    # constant_memory: each row goes out once it is written, rather than 200,000 cells kept
-    # until the end; its strings are written in place (no shared-string table to build).
+    # constant_memory: each row goes out as soon as the next begins, rather than 200,000 cells
+    # kept to the end (and gone over by the garbage collector all that while); its strings are
+    # written in place, with no shared-string table.
     with xlsxwriter.Workbook(out, {"constant_memory": True}) as book:
         formats = _Formats(book)
         _ledger_sheet(book, formats, rows, lights=lights, today=today, zone=zone, _=_)
