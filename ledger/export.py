@@ -272,25 +272,25 @@ def _widths(
     headers: Sequence[str], table: Sequence[Sequence[Value]], caps: Sequence[int]
 ) -> list[int]:
     """Each column's width: its widest line, at most its cap (what is wider wraps)."""
-    widths = [min(cap, display_width(header)) for header, cap in zip(headers, caps, strict=True)]
-    measured: dict[str, int] = {}  # names, statuses and parties' lines come again and again
-    for cells in table:
-        for index, value in enumerate(cells):
-            width, cap = widths[index], caps[index]
-            if value is None or width >= cap:
+    widths: list[int] = []
+    for index, (header, cap) in enumerate(zip(headers, caps, strict=True)):
+        width = min(cap, display_width(header))
+        # Each value once: names, statuses and parties' lines come again and again.
+        for value in {cells[index] for cells in table}:
+            if width >= cap:
+                break
+            if value is None:
                 continue
             if isinstance(value, date):
-                widths[index] = max(width, len("2025-05-26"))
+                width = max(width, len("2025-05-26"))
                 continue
             for line in str(value).split("\n"):
                 if len(line) >= cap:  # as wide as the cap at one per character
                     width = cap
                     break
                 if 2 * len(line) > width:  # else it cannot be wider than the column is
-                    if line not in measured:
-                        measured[line] = display_width(line)
-                    width = min(cap, max(width, measured[line]))
-            widths[index] = width
+                    width = min(cap, max(width, display_width(line)))
+        widths.append(width)
     return widths
 
 
