@@ -264,6 +264,12 @@ def _schedule(application: BotApplication, settings: Settings) -> None:
     while the bot was down.
     """
     assert application.job_queue is not None  # installed with python-telegram-bot[job-queue]
+    # APScheduler drops a job that runs more than a second late by default; on a busy host a
+    # report's idle timeout or a sweep would be lost. Late is better than never: run it anyway.
+    application.job_queue.scheduler.configure(
+        job_defaults={"misfire_grace_time": None, "coalesce": True},
+        **application.job_queue.scheduler_configuration,
+    )
     application.job_queue.run_daily(
         _calendar_notice,
         CALENDAR_NOTICE_AT.replace(tzinfo=settings.zone),
