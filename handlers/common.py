@@ -31,9 +31,10 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
 from ledger.lights import Lights
 from ledger.render import plan_name
-from models.access import person_by_telegram_id
+from models.access import sender_and_revision
 from models.db import session_scope
 from models.plans import scope as plan_scope
+from models.revision import remember
 from models.tables import Person, Role
 from nlu.i18n import N_, Translate, language_for, translator
 
@@ -143,18 +144,32 @@ class Asker:
         return self.person.role in (Role.admin, Role.leader)
 
 
-def _bound(session: Session, update: Update) -> Person | None:
+# An attribute of the update's CallbackContext (one per update, shared by every handler group):
+# the sender as the first handler read them, so that an update costs one look-up, not one per
+# group. Someone unknown is looked up again: /start may have just bound them.
+_SENDER = "duban_sender"
+
+
+def _bound(session: Session, update: Update, context: Context) -> Person | None:
     """The person this update's sender is bound to, active or not."""
     sender = update.effective_user
     if sender is None or sender.is_bot:
         return None
-    return person_by_telegram_id(session, telegram_user_id=sender.id)
+    known = getattr(context, _SENDER, None)
+    if isinstance(known, tuple) and known[0] == sender.id and isinstance(known[1], Person):
+        remember(session, known[2])
+        return known[1]
+    person, revision = sender_and_revision(session, telegram_user_id=sender.id)
+    if person is not None and revision is not None:
+        setattr(context, _SENDER, (sender.id, person, revision))
+    return person
 
 
-def identify(session: Session, update: Update, svc: Services) -> Asker | None:
+def identify(session: Session, update: Update, context: Context) -> Asker | None:
     """The bound, active person behind this update, or None for someone the bot does not
     know. Someone who has left never gets this far (``turn_away_who_left``)."""
-    person = _bound(session, update)
+    svc = services(context)
+    person = _bound(session, update, context)
     if person is None or not person.active:
         return None
     return Asker(
@@ -183,7 +198,7 @@ async def turn_away_who_left(update: Update, context: Context) -> None:
     where the bot would have answered them, and nothing else happens."""
     svc = services(context)
     with session_scope(svc.engine) as session:
-        person = _bound(session, update)
+        person = _bound(session, update, context)
         if person is None or person.active:
             return
         _ = translator(person.language or svc.default_language)
@@ -280,7 +295,7 @@ def decide(
     """What ``respond`` says for the person behind ``update``, or ``stranger`` if unknown."""
     svc = services(context)
     with session_scope(svc.engine) as session:
-        asker = identify(session, update, svc)
+        asker = identify(session, update, context)
         return respond(session, asker, svc) if asker is not None else stranger(svc)
 
 

@@ -73,7 +73,7 @@ async def start(update: Update, context: Context) -> None:
     code = context.args[0] if context.args else None
     language = language_for(sender.language_code, svc.default_language)
     with session_scope(svc.engine) as session:
-        asker = identify(session, update, svc)
+        asker = identify(session, update, context)
         _ = asker.translate if asker else stranger_translator(update, svc)
         if not is_private(update):
             # A code posted in a group is seen by everyone there: it is not used.
@@ -106,7 +106,7 @@ async def start(update: Update, context: Context) -> None:
             else:
                 text = _(_REFUSALS[redemption.outcome])
         elif asker is not None:
-            note_private_chat(session, person_id=asker.id, chat_id=chat.id)
+            note_private_chat(session, person=asker.person, chat_id=chat.id)
             text = _("Hello, {name}!").format(name=esc(asker.person.name))
             text += "\n\n" + help_text(asker.person, _)
         elif sender.id in svc.admin_telegram_ids:

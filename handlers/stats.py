@@ -213,7 +213,7 @@ async def _send(update: Update, context: Context, text: str) -> None:
 
     def respond(session: Session, asker: Asker, svc: Services) -> Figures:
         if private:
-            note_private_chat(session, person_id=asker.id, chat_id=chat.id)
+            note_private_chat(session, person=asker.person, chat_id=chat.id)
         return figures(session, asker, svc, text)
 
     said = decide(update, context, respond, lambda svc: Figures(stranger_reply(update, svc)))

@@ -424,7 +424,7 @@ async def text_message(update: Update, context: Context) -> None:
 
     def respond(session: Session, asker: Asker, svc: Services) -> Reply:
         if private:
-            note_private_chat(session, person_id=asker.id, chat_id=chat.id)
+            note_private_chat(session, person=asker.person, chat_id=chat.id)
         return _understood(session, context, asker, svc, without_mention(message))
 
     await answer(update, context, respond)

@@ -9,6 +9,7 @@ offered; nothing is guessed. The CLI's ``understand`` and the chat handlers shar
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,20 +19,19 @@ from typing import Any
 from sqlmodel import Session
 
 from models.access import (
-    in_plans,
     known_names,
-    ledger_version,
     task_by_id,
     task_by_number,
-    task_texts,
     visible_among,
 )
 from models.plans import plans_of_year
 from models.queries import TaskView, task_views
 from models.reports import alias_tasks
+from models.revision import PerRevision
+from models.search import candidates, docs_holding, vocabulary
 from models.tables import Person
 from nlu.edits import Edit
-from nlu.match import TaskIndex, pick
+from nlu.match import Ledger, Query, pairs, pick, rank
 from nlu.quantity import Quantity
 from nlu.understand import Reading, extended_due, relative_extension, understand
 
@@ -129,8 +129,7 @@ def understand_message(
     """
     reading = understand(text, today=today)
     if not _nameless(reading):
-        ledger = _cached(session)
-        leaders, departments = ledger.names
+        leaders, departments = known_names(session)
         reading = understand(text, today=today, leaders=leaders, departments=departments)
     if reading.plan_year is not None:
         plans = plans_of_year(session, year=reading.plan_year)
@@ -156,7 +155,7 @@ def understand_message(
     elif reading.topic and (reading.kind in _ONE_TASK or _names_a_task(reading)):
         unit = reading.quantity.unit if reading.quantity else ""
         task, candidates, elsewhere = _by_words(
-            session, ledger, person, reading.topic, unit=unit, plans=plans
+            session, person, reading.topic, unit=unit, plans=plans
         )
         if reading.kind not in _ONE_TASK:
             if task is not None or (candidates and _SINGULAR.search(reading.text)):
@@ -173,28 +172,27 @@ def understand_message(
     return Understood(reading, intent, task, candidates, tuple(missing), due, elsewhere)
 
 
-@dataclass(frozen=True)
-class _Ledger:
-    """What every message is read against, built once per ledger version."""
-
-    names: tuple[list[str], list[str]]  # (leaders, departments)
-    index: TaskIndex  # every task's words; who may see which is checked per message
+_LEDGERS = PerRevision[Ledger](size=8)  # databases: an office has one, tests have many
 
 
-_CACHE: dict[tuple[object, ...], _Ledger] = {}
-_CACHE_SIZE = 8  # databases (an office has one; tests have many)
+def _ledger(session: Session) -> Ledger:
+    """What words are weighed against in this ledger as it is now (read once per revision)."""
+
+    def build() -> Ledger:
+        tasks, docs = vocabulary(session)
+        weights = [math.log((tasks + 1) / (count + 0.5)) for count in docs]
+        return Ledger(tasks, sum(weights) / len(weights) if weights else 0.0)
+
+    return _LEDGERS.get(session, (), build)
 
 
-def _cached(session: Session) -> _Ledger:
-    """The names and the task index of this ledger as it is now; rebuilt when it changes."""
-    key = (str(session.get_bind().engine.url), *ledger_version(session))
-    found = _CACHE.get(key)
-    if found is None:
-        found = _Ledger(known_names(session), TaskIndex.build(task_texts(session)))
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = found
-    return found
+def _ranked(session: Session, words: str, plans: Sequence[int] | None) -> list[tuple[int, float]]:
+    """The tasks of ``plans`` (every plan when None) that ``words`` may mean, best first: the
+    database counts and finds (models.search), nlu.match weighs and scores."""
+    query = Query.of(words, _ledger(session), docs_holding(session, sorted(pairs(words))))
+    if query is None:
+        return []
+    return rank(query, candidates(session, query.needed(), plans=plans))
 
 
 def _each_number(
@@ -239,7 +237,6 @@ def _names_a_task(reading: Reading) -> bool:
 
 def _by_words(
     session: Session,
-    ledger: _Ledger,
     person: Person,
     words: str,
     *,
@@ -263,10 +260,7 @@ def _by_words(
     ]
     if len(taught) == 1:
         return taught[0], [], None
-    everywhere = ledger.index.rank(words)
-    if plans is not None:
-        inside = in_plans(session, ids=[task_id for task_id, _ in everywhere], plans=plans)
-        everywhere = [(task_id, score) for task_id, score in everywhere if task_id in inside]
+    everywhere = _ranked(session, words, plans)
     seen = visible_among(session, person=person, ids=[task_id for task_id, _ in everywhere])
     ranked = [(task_id, score) for task_id, score in everywhere if task_id in seen]
     if not ranked:

@@ -6,8 +6,10 @@ tasks they lead and every task of the departments they oversee: those an admin s
 staff see the tasks their own department leads or shares (责任). Anyone else sees nothing.
 
 Lists show open tasks only (open, in_progress, pending_review), soonest deadline first, undated
-last, then by plan and position in the plan. A page is one COUNT, one LIMIT/OFFSET query and
-``tasks_in_view``: no list ever loads more rows than the page shows.
+last, then by plan and position in the plan. A page is one statement (the rows, their plans'
+titles and a capped count) and one more for the names and targets around them: no list loads
+more rows than the page shows. A list starts from what it is about (the person's links, the
+department's, the search index's hits), so its cost follows the answer, not the ledger.
 """
 
 from __future__ import annotations
@@ -17,17 +19,18 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_, true, union
+from sqlalchemy import ColumnElement, and_, false, func, or_, true, union, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from models.queries import TaskView, tasks_in_view
+from models.revision import PerRevision, remember, revision_column
+from models.search import holding
 from models.tables import (
     Department,
     DepartmentOversight,
     DepartmentRole,
-    OfficeSetting,
     Person,
     Plan,
     Role,
@@ -44,14 +47,26 @@ _MAX_TERMS = 8  # a search with more words than this is no better and costs a lo
 
 Page = tuple[list[TaskView], int]
 
-# OfficeSetting key whose value changes whenever a name the chat reads may have: a person or a
-# department renamed, a role changed, someone leaving (models.departments.names_changed).
-NAMES_CHANGED = "names_changed"
-
 
 def person_by_telegram_id(session: Session, *, telegram_user_id: int) -> Person | None:
     """The person who talks to the bot from this Telegram account, if onboarded."""
     return session.exec(select(Person).where(Person.telegram_user_id == telegram_user_id)).first()
+
+
+def sender_and_revision(
+    session: Session, *, telegram_user_id: int
+) -> tuple[Person | None, int | None]:
+    """The person behind this Telegram account and the ledger's revision, in one statement:
+    what every update reads first. The session remembers the revision (models.revision)."""
+    row = session.exec(
+        select(Person, revision_column()).where(Person.telegram_user_id == telegram_user_id)
+    ).first()
+    if row is None:
+        return None, None
+    person, revision = row
+    if revision is not None:
+        remember(session, revision)
+    return person, revision
 
 
 # --- the visibility rule ------------------------------------------------------------------
@@ -62,7 +77,7 @@ def _led_by(person_id: int) -> SelectOfScalar[int]:
     return select(TaskLeader.task_id).where(TaskLeader.person_id == person_id)
 
 
-def overseen_departments(session: Session, *, person_id: int) -> list[int]:
+def _overseen(person_id: int) -> Any:
     """Ids of the departments ``person_id`` oversees (分管): those an admin set, and those that
     lead tasks the person leads (derived from 牵头)."""
     derived = (
@@ -73,51 +88,49 @@ def overseen_departments(session: Session, *, person_id: int) -> list[int]:
     stored = select(DepartmentOversight.department_id).where(
         DepartmentOversight.person_id == person_id
     )
-    found = session.execute(union(derived, stored)).scalars()
-    return sorted(set(found))
+    return union(derived, stored)
 
 
-def _links(table: type[TaskLeader] | type[TaskDepartment], *where: Any) -> ColumnElement[bool]:
-    """A per-task EXISTS check on a link table's primary key (task_id first).
-
-    Not an IN list of task ids: one person's tasks are often thousands, and an EXISTS lets
-    SQLite walk ix_task_due in deadline order and stop at the page instead of collecting and
-    sorting them all first (about 5x faster on a 10k-task ledger).
-    """
-    return (
-        select(table.task_id)
-        .where(col(table.task_id) == Task.id, *where)
-        .correlate(Task)
-        .exists()  # selecting task_id, not *, keeps the check inside the primary-key index
-    )
+def overseen_departments(session: Session, *, person_id: int) -> list[int]:
+    """Ids of the departments ``person_id`` oversees (分管), as ``visible`` counts them."""
+    return sorted(set(session.execute(_overseen(person_id)).scalars()))
 
 
-def _leads(person_id: int) -> ColumnElement[bool]:
-    return _links(TaskLeader, col(TaskLeader.person_id) == person_id)
+def _of_departments(departments: Any) -> SelectOfScalar[int]:
+    return select(TaskDepartment.task_id).where(col(TaskDepartment.department_id).in_(departments))
+
+
+def _seen_ids(person: Person) -> Any:
+    """Ids of the tasks ``person`` may see, read from the link tables (indexed by person and by
+    department); None when they see every task. The one place for the rule."""
+    if person.id is None:
+        return select(Task.id).where(false())
+    if person.role == Role.admin:
+        return None
+    if person.role == Role.leader:
+        return union(_led_by(person.id), _of_departments(_overseen(person.id)))
+    if person.role == Role.staff and person.department_id is not None:
+        return _of_departments([person.department_id])
+    return select(Task.id).where(false())
 
 
 def visible(session: Session, *, person: Person) -> ColumnElement[bool]:
-    """A where() clause on Task: the tasks ``person`` may see. The one place for the rule."""
-    if person.id is None:
-        return false()
-    if person.role == Role.admin:
-        return true()
-    if person.role == Role.leader:
-        # Departments are few even when their tasks are many: reading their ids first (one
-        # indexed query) spares every task check a nested join.
-        overseen = overseen_departments(session, person_id=person.id)
-        if not overseen:
-            return _leads(person.id)
-        shared = _links(TaskDepartment, col(TaskDepartment.department_id).in_(overseen))
-        return or_(_leads(person.id), shared)
-    if person.role == Role.staff and person.department_id is not None:
-        return _links(TaskDepartment, col(TaskDepartment.department_id) == person.department_id)
-    return false()
+    """A where() clause on Task: the tasks ``person`` may see.
+
+    An IN over the link tables, so that a list starts from the few tasks a person has and
+    looks each up by its key, whatever the ledger's size (pinned by tests/test_query_plans).
+    """
+    seen = _seen_ids(person)
+    return true() if seen is None else col(Task.id).in_(seen)
 
 
 def _in_plans(plans: Sequence[int] | None) -> list[ColumnElement[bool]]:
-    """Where clauses keeping the tasks of ``plans`` (models.plans); None keeps every plan."""
-    return [] if plans is None else [col(Task.plan_id).in_(list(plans))]
+    """Where clauses keeping the tasks of ``plans`` (models.plans); None keeps every plan.
+
+    Written as ``plan_id + 0`` so that no database starts a list from the plan's index: the
+    current plan holds most of the ledger, and SQLite without statistics would walk all of it.
+    """
+    return [] if plans is None else [(col(Task.plan_id) + 0).in_(list(plans))]
 
 
 def _is_open() -> ColumnElement[bool]:
@@ -145,21 +158,30 @@ def _page(
     limit: int,
     offset: int,
     order: Sequence[Any] = _ORDER,
+    joined: Any = None,
 ) -> Page:
-    """One page of the tasks matching ``where``, and how many there are (at most COUNT_CAP + 1).
+    """One page of the tasks matching ``where``, and how many there are (at most COUNT_CAP + 1),
+    in one statement; with the names around them, two.
 
     Counting stops past COUNT_CAP: beyond that an exact number helps nobody reading a chat,
-    and counting every match of a 10k-task ledger would cost more than the page itself.
+    and counting every match of a 100k-task ledger would cost more than the page itself. The
+    count is a subquery of the page's own statement, evaluated once.
     """
-    rows = list(
-        session.exec(select(Task).where(*where).order_by(*order).limit(limit).offset(offset))
+    capped = select(Task.id).where(*where)
+    if joined is not None:
+        capped = capped.join(joined, joined.c.task_id == Task.id)
+    counted = select(func.count()).select_from(capped.limit(COUNT_CAP + 1).subquery())
+    query = select(Task, Plan.title, counted.scalar_subquery()).join(
+        Plan, col(Plan.id) == Task.plan_id
     )
-    if rows and len(rows) < limit:
-        total = offset + len(rows)  # the last page tells the total: most lists fit on one
-    else:
-        capped = select(Task.id).where(*where).limit(COUNT_CAP + 1).subquery()
-        total = session.exec(select(func.count()).select_from(capped)).one()
-    return tasks_in_view(session, rows), total
+    if joined is not None:
+        query = query.join(joined, joined.c.task_id == Task.id)
+    rows = session.exec(query.where(*where).order_by(*order).limit(limit).offset(offset)).all()
+    if not rows:
+        total = 0 if offset == 0 else session.exec(counted).one()
+        return [], total
+    titles = {task.plan_id: title for task, title, _count in rows}
+    return tasks_in_view(session, [task for task, _, _ in rows], titles=titles), rows[0][2]
 
 
 # --- what the handlers ask --------------------------------------------------------------
@@ -179,10 +201,12 @@ def my_tasks(
         return [], 0
     mine: ColumnElement[bool]
     if person.role == Role.leader:
-        mine = _leads(person.id)
+        mine = col(Task.id).in_(_led_by(person.id))
     elif person.role == Role.admin:
+        # An admin who leads tasks sees them; one who leads none, the whole ledger. Asked
+        # first, not as an OR: each answer then has its own index to start from.
         leads = session.exec(_led_by(person.id).limit(1)).first() is not None
-        mine = _leads(person.id) if leads else true()
+        mine = col(Task.id).in_(_led_by(person.id)) if leads else true()
     else:
         mine = visible(session, person=person)
     return _page(session, [mine, _is_open(), *_in_plans(plans)], limit=limit, offset=offset)
@@ -346,23 +370,22 @@ def search_tasks(
     offset: int = 0,
     plans: Sequence[int] | None = None,
 ) -> Page:
-    """Open visible tasks whose focus, content or measures hold any term, most terms first."""
+    """Open visible tasks whose key work, content or measures hold any term, those holding
+    the most terms first, then soonest deadline first.
+
+    The database's full-text index (models.search) finds the tasks holding each term; the
+    page is read from those alone, so a search costs what it finds, not what the ledger holds.
+    """
     terms = [term for term in dict.fromkeys(term.strip() for term in terms) if term][:_MAX_TERMS]
-    if not terms:
+    found = [query for query in (holding(session, term) for term in terms) if query is not None]
+    if not found:
         return [], 0
-    matches = [
-        or_(
-            col(Task.focus).icontains(term, autoescape=True),
-            col(Task.content).icontains(term, autoescape=True),
-            col(Task.measures).icontains(term, autoescape=True),
-        )
-        for term in terms
-    ]
-    hits: ColumnElement[int] = case((matches[0], 1), else_=0)
-    for match in matches[1:]:
-        hits = hits + case((match, 1), else_=0)
-    where = [visible(session, person=person), _is_open(), or_(*matches), *_in_plans(plans)]
-    return _page(session, where, limit=limit, offset=offset, order=(hits.desc(), *_ORDER))
+    each = found[0] if len(found) == 1 else union_all(*found)
+    ids = each.subquery()
+    hits = sa_select(ids.c.task_id, func.count().label("hits")).group_by(ids.c.task_id).subquery()
+    where = [visible(session, person=person), _is_open(), *_in_plans(plans)]
+    order = (hits.c.hits.desc(), *_ORDER)
+    return _page(session, where, limit=limit, offset=offset, order=order, joined=hits)
 
 
 def _of_department(name: str) -> ColumnElement[bool]:
@@ -440,9 +463,17 @@ def tasks_of_leader(
     return _page(session, where, limit=limit, offset=offset)
 
 
+_NAMES = PerRevision[tuple[list[str], list[str]]](size=8)
+
+
 def known_names(session: Session) -> tuple[list[str], list[str]]:
     """(leader names, department names) the ledger knows, for ``read_intent``; people who
-    have left are not among them."""
+    have left are not among them. Read once per ledger revision (models.revision): every
+    free-text message asks."""
+    return _NAMES.get(session, (), lambda: _known_names(session))
+
+
+def _known_names(session: Session) -> tuple[list[str], list[str]]:
     leaders = session.exec(
         select(Person.name).where(
             col(Person.active).is_(True),
@@ -452,21 +483,6 @@ def known_names(session: Session) -> tuple[list[str], list[str]]:
     departments = session.exec(select(Department.name)).all()
     # Sorted here: PostgreSQL's collation would order Chinese differently from SQLite.
     return sorted(leaders), sorted(departments)
-
-
-def task_texts(session: Session) -> list[tuple[int, str, str]]:
-    """(id, title, body) of every task not cancelled, newest plan first: the title is the key
-    work and content, the body the measures. What words naming a task are matched against."""
-    rows = session.exec(
-        select(Task.id, Task.focus, Task.content, Task.measures)
-        .where(col(Task.status) != TaskStatus.cancelled)
-        .order_by(col(Task.plan_id).desc(), col(Task.seq))
-    ).all()
-    return [
-        (task_id, " ".join(part for part in (focus, content) if part), measures or "")
-        for task_id, focus, content, measures in rows
-        if task_id is not None
-    ]
 
 
 def visible_among(
@@ -481,34 +497,3 @@ def visible_among(
         )
     ).all()
     return {task_id for task_id in found if task_id is not None}
-
-
-def in_plans(session: Session, *, ids: Sequence[int], plans: Sequence[int]) -> set[int]:
-    """Which of these tasks belong to ``plans``, whoever may see them."""
-    if not ids or not plans:
-        return set()
-    found = session.exec(select(Task.id).where(col(Task.id).in_(ids), *_in_plans(plans))).all()
-    return {task_id for task_id in found if task_id is not None}
-
-
-def ledger_version(session: Session) -> tuple[object, ...]:
-    """What changes whenever the tasks, people or departments do, in one cheap statement:
-    counts, the newest change, the plans' document hashes and the mark a rename leaves
-    (NAMES_CHANGED). Caches of names and task text key on it (with the database), so they
-    never outlive what they were built from."""
-    parts = [
-        select(func.count()).select_from(Task),
-        select(func.max(Task.updated_at)),
-        select(func.max(Task.id)),
-        select(func.count()).select_from(Person),
-        select(func.max(Person.id)),
-        select(func.count()).select_from(Department),
-        select(func.count()).select_from(Plan),
-        select(func.max(Plan.updated_at)),
-        select(func.max(Plan.source_hash)),
-        select(OfficeSetting.value).where(OfficeSetting.key == NAMES_CHANGED),
-    ]
-    row = session.execute(
-        sa_select(*(part.scalar_subquery() for part in parts))  # type: ignore[attr-defined]
-    ).one()
-    return tuple(row)

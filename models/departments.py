@@ -7,7 +7,6 @@ leader leads (their lead departments, 牵头); models.access counts both, and so
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,13 +15,11 @@ from enum import StrEnum
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from models.access import NAMES_CHANGED
 from models.queries import department_named, record_event
 from models.tables import (
     Department,
     DepartmentOversight,
     DepartmentRole,
-    OfficeSetting,
     Person,
     Role,
     TaskDepartment,
@@ -41,14 +38,6 @@ class Renamed(StrEnum):
     same = "same"  # the new name is the old one
 
 
-def names_changed(session: Session) -> None:
-    """Note that names the chat reads may have changed (a rename, a role, someone leaving), so
-    what was built from them is built again (models.access.ledger_version)."""
-    row = session.get(OfficeSetting, NAMES_CHANGED) or OfficeSetting(key=NAMES_CHANGED, value="")
-    row.value = secrets.token_hex(8)
-    session.add(row)
-
-
 def department_names(session: Session) -> list[str]:
     """Every department's name, sorted here (the databases' collations differ)."""
     return sorted(session.exec(select(Department.name)).all())
@@ -64,7 +53,6 @@ def add_department(
     session.add(department)
     session.flush()
     record_event(session, at=now, action="department.created", detail=name, actor_id=actor_id)
-    names_changed(session)
     return department
 
 
@@ -84,7 +72,6 @@ def rename_department(
     record_event(
         session, at=now, action="department.renamed", detail=f"{old} → {new}", actor_id=actor_id
     )
-    names_changed(session)
     return Renamed.done
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
 from models.access import OPEN_STATUSES
-from models.departments import Renamed, clear_oversight, move_oversight, names_changed
+from models.departments import Renamed, clear_oversight, move_oversight
 from models.queries import ensure_department, person_named, record_event
 from models.tables import (
     AuditEvent,
@@ -205,10 +205,12 @@ def set_language(session: Session, *, person_id: int, language: str) -> None:
         session.add(person)
 
 
-def note_private_chat(session: Session, *, person_id: int, chat_id: int) -> None:
-    """Remember where to reach a person, and that they can be reached (they just wrote)."""
-    person = session.get(Person, person_id)
-    if person is not None and (person.telegram_chat_id != chat_id or not person.reachable):
+def note_private_chat(session: Session, *, person: Person, chat_id: int) -> None:
+    """Remember where to reach a person, and that they can be reached (they just wrote).
+
+    ``person`` as just read for this update: nothing is written when nothing changed.
+    """
+    if person.telegram_chat_id != chat_id or not person.reachable:
         person.telegram_chat_id = chat_id
         person.reachable = True
         session.add(person)
@@ -286,7 +288,6 @@ def add_person(
     record_event(
         session, at=now, action="person.created", detail=f"{name} ({role})", actor_id=actor_id
     )
-    names_changed(session)
     return person
 
 
@@ -306,7 +307,6 @@ def rename_person(
     record_event(
         session, at=now, action="person.renamed", detail=f"{old} → {new}", actor_id=actor_id
     )
-    names_changed(session)
     return Renamed.done
 
 
@@ -322,7 +322,6 @@ def set_role(
     record_event(
         session, at=now, action="person.role", detail=f"{person.name}: {role}", actor_id=actor_id
     )
-    names_changed(session)
     return cleared
 
 
@@ -360,7 +359,6 @@ def activate(session: Session, *, person: Person, now: datetime, actor_id: int |
     person.active = True
     session.add(person)
     record_event(session, at=now, action="person.activated", detail=person.name, actor_id=actor_id)
-    names_changed(session)
 
 
 def _open_tasks_led(session: Session, *, person_id: int) -> list[int]:
@@ -478,7 +476,6 @@ def leave(
             )
     detail = person.name if successor is None else f"{person.name} → {successor.name}"
     record_event(session, at=now, action="person.left", detail=detail, actor_id=actor_id)
-    names_changed(session)
     return result
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import case, func, update
 from sqlmodel import Session, col, select
 
 from models.queries import record_event
+from models.revision import PerRevision
 from models.tables import Person, Plan, Role, Task, TaskStatus
 
 _OPEN = (TaskStatus.open, TaskStatus.in_progress, TaskStatus.pending_review)
@@ -48,11 +49,29 @@ class Scope:
     not one of the current plans (lists then say which plan they show)."""
 
     plans: list[int]
-    chosen: Plan | None = None
+    chosen: Chosen | None = None
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """A plan someone chose to ask about, as their lists name it."""
+
+    id: int
+    title: str
+    year: int | None
+
+
+# Plans change seldom and every message asks which are in scope: kept per ledger revision.
+_CURRENT = PerRevision[tuple[int, ...]](size=16)
+_CHOSEN = PerRevision[Chosen | None](size=256)
 
 
 def current_plan_ids(session: Session, *, today: date) -> list[int]:
     """The plans not archived of the current year, and those without a year."""
+    return list(_CURRENT.get(session, (today,), lambda: _current_plan_ids(session, today)))
+
+
+def _current_plan_ids(session: Session, today: date) -> tuple[int, ...]:
     rows = session.exec(select(Plan.id, Plan.year).where(col(Plan.archived_at).is_(None))).all()
     years = {year for _id, year in rows if year is not None}
     current: int | None = None
@@ -61,16 +80,26 @@ def current_plan_ids(session: Session, *, today: date) -> list[int]:
     elif years:
         before = [year for year in years if year < today.year]
         current = max(before) if before else min(years)
-    return sorted(id_ for id_, year in rows if id_ is not None and year in (None, current))
+    return tuple(sorted(id_ for id_, year in rows if id_ is not None and year in (None, current)))
 
 
 def scope(session: Session, *, person: Person, today: date) -> Scope:
     """The person's chosen plan (if it still exists), or else the current plans."""
     current = current_plan_ids(session, today=today)
-    chosen = session.get(Plan, person.plan_id) if person.plan_id is not None else None
-    if chosen is None or chosen.id is None:
+    plan_id = person.plan_id
+    chosen = (
+        _CHOSEN.get(session, (plan_id,), lambda: _chosen(session, plan_id))
+        if plan_id is not None
+        else None
+    )
+    if chosen is None:
         return Scope(current)
     return Scope([chosen.id], chosen if chosen.id not in current else None)
+
+
+def _chosen(session: Session, plan_id: int) -> Chosen | None:
+    plan = session.get(Plan, plan_id)
+    return Chosen(plan.id, plan.title, plan.year) if plan is not None and plan.id else None
 
 
 def plans_in_scope(session: Session, *, person: Person, today: date) -> list[int]:

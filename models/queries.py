@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-from sqlalchemy import Table, delete, insert
+from sqlalchemy import Float, Integer, String, Table, cast, delete, insert, literal, null, union_all
 from sqlalchemy import select as select_columns  # sqlmodel's select types up to 4 columns
 from sqlmodel import Session, SQLModel, col, select
 
+from models.search import index_rows
 from models.tables import (
     AuditEvent,
     Department,
@@ -147,25 +148,107 @@ def plan_tasks(session: Session, *, plan_id: int) -> list[Task]:
     return list(session.exec(select(Task).where(Task.plan_id == plan_id).order_by(col(Task.seq))))
 
 
-def tasks_in_view(session: Session, tasks: Sequence[Task]) -> list[TaskView]:
-    """Attach leaders, departments, targets and plan titles to ``tasks`` in four queries."""
+def tasks_in_view(
+    session: Session, tasks: Sequence[Task], *, titles: dict[int, str] | None = None
+) -> list[TaskView]:
+    """Attach leaders, departments and targets (one query) and plan titles (``titles`` when
+    the caller read them with the tasks, else one more) to ``tasks``."""
     ids = [task.id for task in tasks if task.id is not None]
     views = {task.id: TaskView(task=task) for task in tasks}
     if not ids:
         return list(views.values())
-    names = names_around(session, task_ids=ids)
-    for task_id, view in views.items():
-        view.leaders = names.leaders.get(task_id or 0, [])
-        view.lead_departments = names.lead_departments.get(task_id or 0, [])
-        view.responsible = names.responsible.get(task_id or 0, [])
-    for target in session.exec(
-        select(Target).where(col(Target.task_id).in_(ids)).order_by(col(Target.position))
+    names = TaskNames()
+    for kind, task_id, name, role, target in (
+        item for chunk in _chunks(ids, 3000) for item in _around(session, chunk)
     ):
-        views[target.task_id].targets.append(target)
-    titles = plan_titles(session, plan_ids={task.plan_id for task in tasks})
+        if kind == "leader":
+            names.leaders.setdefault(task_id, []).append(name)
+        elif kind == "department":
+            found = names.lead_departments if role == DepartmentRole.lead else names.responsible
+            found.setdefault(task_id, []).append(name)
+        elif target is not None:
+            views[task_id].targets.append(target)
+    for key, view in views.items():
+        view.leaders = names.leaders.get(key or 0, [])
+        view.lead_departments = names.lead_departments.get(key or 0, [])
+        view.responsible = names.responsible.get(key or 0, [])
+    if titles is None:
+        titles = plan_titles(session, plan_ids={task.plan_id for task in tasks})
     for view in views.values():
         view.plan_title = titles.get(view.task.plan_id, "")
     return list(views.values())
+
+
+def _around(
+    session: Session, ids: Sequence[int]
+) -> list[tuple[str, int, str, str | None, Target | None]]:
+    """(kind, task id, name, department role, target) of what hangs on these tasks, each kind
+    in its order: one UNION ALL rather than a query per kind, since each is a round trip."""
+    none_text = cast(null(), String)
+    none_number = cast(null(), Float)
+    none_id = cast(null(), Integer)
+    leaders = (
+        select_columns(
+            literal("leader").label("kind"),
+            col(TaskLeader.task_id),
+            col(TaskLeader.position),
+            col(Person.name),
+            none_text.label("role"),
+            none_id.label("target_id"),
+            none_text.label("metric"),
+            none_number.label("value"),
+            none_text.label("unit"),
+            none_number.label("achieved"),
+        )
+        .join(Person, col(Person.id) == TaskLeader.person_id)
+        .where(col(TaskLeader.task_id).in_(ids))
+    )
+    departments = (
+        select_columns(
+            literal("department"),
+            col(TaskDepartment.task_id),
+            col(TaskDepartment.position),
+            col(Department.name),
+            col(TaskDepartment.role),
+            none_id,
+            none_text,
+            none_number,
+            none_text,
+            none_number,
+        )
+        .join(Department, col(Department.id) == TaskDepartment.department_id)
+        .where(col(TaskDepartment.task_id).in_(ids))
+    )
+    targets = select_columns(
+        literal("target"),
+        col(Target.task_id),
+        col(Target.position),
+        col(Target.text),
+        none_text,
+        col(Target.id),
+        col(Target.metric),
+        col(Target.value),
+        col(Target.unit),
+        col(Target.achieved),
+    ).where(col(Target.task_id).in_(ids))
+    both = union_all(leaders, departments, targets).subquery()
+    rows = session.execute(select_columns(both).order_by(both.c.kind, both.c.position)).all()
+    found: list[tuple[str, int, str, str | None, Target | None]] = []
+    for kind, task_id, position, name, role, target_id, metric, value, unit, achieved in rows:
+        target = None
+        if kind == "target":
+            target = Target(
+                id=target_id,
+                task_id=task_id,
+                position=position,
+                text=name,
+                metric=metric,
+                value=value,
+                unit=unit,
+                achieved=achieved,
+            )
+        found.append((kind, task_id, name, role, target))
+    return found
 
 
 @dataclass
@@ -374,7 +457,19 @@ def insert_tasks(session: Session, *, rows: Sequence[dict[str, object]]) -> list
         return []
     table = _table(Task)  # Core, not ORM bulk: no per-row objects, no result splicing
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return [row[0] for row in session.connection().execute(statement, list(rows))]
+    ids = [row[0] for row in session.connection().execute(statement, list(rows))]
+    index_rows(
+        session,
+        (
+            (id_, _text(row.get("focus")), _text(row.get("content")), _text(row.get("measures")))
+            for id_, row in zip(ids, rows, strict=True)
+        ),
+    )
+    return ids
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _table(model: type[SQLModel]) -> Table:

@@ -109,6 +109,16 @@ class OfficeSetting(SQLModel, table=True):
     value: str = Field(max_length=200)
 
 
+class LedgerRevision(SQLModel, table=True):
+    """One row whose value grows whenever a name, a plan or a task's words change: what is
+    built from them (the names the chat reads, the plans in scope) is cached per value.
+    Database triggers keep it (models/migrations 0009), whatever statement made the change."""
+
+    id: int = Field(default=1, primary_key=True)
+    value: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    txid: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+
+
 class Invite(SQLModel, table=True):
     """A single-use onboarding code; only its hash is stored."""
 

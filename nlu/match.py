@@ -1,18 +1,21 @@
 """Which task a few words mean: 大篷车 -> the task about 科普大篷车巡展, 讲堂 -> 科协讲堂 ….
 
 Chinese has no spaces and people shorten names freely, so words are compared as overlapping
-character pairs (大篷车 -> 大篷, 篷车), each weighted by how rare it is among the tasks the
-sender may see (a pair every task has, like 科普, says little). A task's score is the share of
-the phrase's weight it holds, 0 to 1. One task is taken when it clearly leads; otherwise the
-best few are offered to choose from, and nothing is guessed.
+character pairs (大篷车 -> 大篷, 篷车), each weighted by how rare it is among the ledger's
+tasks (a pair every task has, like 科普, says little). A task's score is the share of the
+phrase's weight it holds, 0 to 1. One task is taken when it clearly leads; otherwise the best
+few are offered to choose from, and nothing is guessed.
+
+The counting is the database's (models.search holds every task's pairs in its full-text
+index); this module only weighs and scores, on plain values.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 SURE = 0.6  # a task this well matched, clearly ahead of the next, is the one meant
@@ -28,10 +31,10 @@ _COMMON = frozenset(
 )
 
 
-def _pairs(text: str) -> set[str]:
+def pairs(text: str) -> set[str]:
     """The character pairs of the Chinese runs of ``text``, and its Latin words."""
     found: set[str] = set()
-    for run in _RUNS.findall(text.lower()):
+    for run in _RUNS.findall(unicodedata.normalize("NFKC", text).lower()):
         if run.isascii() or len(run) == 1:
             found.add(run)
         else:
@@ -40,54 +43,72 @@ def _pairs(text: str) -> set[str]:
 
 
 @dataclass(frozen=True)
-class TaskIndex:
-    """The tasks one person may see, ready to be matched against words."""
+class Ledger:
+    """What the words are weighed against: how many tasks there are and the average pair's
+    weight among them (what a pair no task has counts as)."""
 
-    ids: tuple[int, ...]
-    titles: tuple[frozenset[str], ...]  # the pairs of each task's title (key work, content)
-    bodies: tuple[frozenset[str], ...]  # … and of its measures only
-    weight: dict[str, float]  # pair -> its rarity among these tasks
+    tasks: int
+    mean_weight: float
+
+    def weight(self, docs: int) -> float:
+        """A pair held by ``docs`` tasks: the rarer, the more it tells."""
+        return math.log((self.tasks + 1) / (docs + 0.5))
+
+
+@dataclass(frozen=True)
+class Query:
+    """Words to match, weighed: each pair the ledger holds, and the total a task would need to
+    hold them all (score 1)."""
+
+    weights: dict[str, float]
+    total: float
 
     @classmethod
-    def build(cls, texts: Sequence[tuple[int, str, str]]) -> TaskIndex:
-        """From (id, title, body) of each task."""
-        titles = tuple(frozenset(_pairs(title)) for _, title, _body in texts)
-        bodies = tuple(
-            frozenset(_pairs(body)) - title
-            for (_, _t, body), title in zip(texts, titles, strict=True)
-        )
-        counts: Counter[str] = Counter()
-        for title, body in zip(titles, bodies, strict=True):
-            counts.update(title | body)
-        total = len(texts)
-        weight = {pair: math.log((total + 1) / (count + 0.5)) for pair, count in counts.items()}
-        return cls(tuple(task_id for task_id, _, _ in texts), titles, bodies, weight)
-
-    def rank(self, words: str) -> list[tuple[int, float]]:
-        """Tasks by how well they match ``words``, best first, with scores above LIKELY."""
-        wanted = _pairs(words)
-        known = [pair for pair in wanted if pair in self.weight]
-        if not known:
-            return []
+    def of(cls, words: str, ledger: Ledger, docs: dict[str, int]) -> Query | None:
+        """``docs``: how many tasks hold each pair of ``words`` (those none holds left out)."""
+        wanted = pairs(words)
+        weights = {pair: ledger.weight(count) for pair, count in docs.items() if pair in wanted}
+        if not weights:
+            return None
         # A pair no task has counts as an average one: words that name nothing here (大篷车
         # among tasks none of which is about it) must not leave a common pair (科普) to decide,
-        # and the other words of a message (报名已经有) must not drown the name.
-        unknown_weight = sum(self.weight.values()) / len(self.weight)
+        # and the other words of a message (报名已经有) must not drown the name …
         # … but a long message (大篷车累计36场还差四场年底前肯定能跑完) is mostly such words:
         # they count at most as much as the known ones, so they can halve a match, no more.
-        unknown = min(len(wanted) - len(known), len(known))
-        total = sum(self.weight[pair] for pair in known) + unknown_weight * unknown
-        scored = []
-        for task_id, title, body in zip(self.ids, self.titles, self.bodies, strict=True):
-            held = sum(
-                self.weight[pair] * (1.0 if pair in title else BODY)
-                for pair in known
-                if pair in title or pair in body
-            )
-            if held:
-                scored.append((task_id, held / total))
-        scored.sort(key=lambda item: -item[1])
-        return [(task_id, score) for task_id, score in scored if score >= LIKELY]
+        unknown = min(len(wanted) - len(weights), len(weights))
+        return cls(weights, sum(weights.values()) + ledger.mean_weight * unknown)
+
+    def needed(self) -> list[str]:
+        """The pairs a likely task must hold at least one of: the rarest, until the others
+        together could not lift a task to LIKELY. Only the tasks holding these are scored,
+        so matching costs what the rare words find, not what the ledger holds."""
+        ranked = sorted(self.weights, key=lambda pair: (-self.weights[pair], pair))
+        rest = sum(self.weights.values())
+        needed: list[str] = []
+        for pair in ranked:
+            if rest / self.total < LIKELY:
+                break
+            needed.append(pair)
+            rest -= self.weights[pair]
+        return needed
+
+    def score(self, title: set[str], body: set[str]) -> float:
+        """A task's share of the words' weight: a pair in its measures only counts BODY."""
+        held = sum(
+            weight * (1.0 if pair in title else BODY)
+            for pair, weight in self.weights.items()
+            if pair in title or pair in body
+        )
+        return held / self.total
+
+
+def rank(query: Query, tasks: Iterable[tuple[int, set[str], set[str]]]) -> list[tuple[int, float]]:
+    """(id, score) of the tasks that match at least LIKELY, best first; ``tasks`` are each
+    task's id and the pairs of its title (key work, content) and of its body (measures)."""
+    scored = [(task_id, query.score(title, body)) for task_id, title, body in tasks]
+    scored = [(task_id, score) for task_id, score in scored if score >= LIKELY]
+    scored.sort(key=lambda item: -item[1])
+    return scored
 
 
 def pick(ranked: Sequence[tuple[int, float]]) -> tuple[int | None, list[int]]:

@@ -76,8 +76,10 @@ def _empty_postgres(ledger: Engine) -> None:
         )
         tables = connection.execute(
             text(
-                "SELECT quote_ident(tablename) FROM pg_tables "
-                "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                # The revision only grows: caches key on it and the database's URL, and must
+                # not find the last test's ledger under the same key.
+                "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename NOT IN ('alembic_version', 'ledgerrevision')"
             )
         ).scalars()
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))

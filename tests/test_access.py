@@ -366,8 +366,14 @@ def test_task_by_number_finds_done_tasks_too(engine: Engine, people: People) -> 
         ("zheng", ["大篷车"], ["2", "8-10"]),  # 5 and 6 mention it but are closed
         ("staff", ["大篷车"], ["2"]),
         ("admin", ["ai"], ["7"]),  # case-insensitive
-        ("admin", ["%"], ["4"]),  # LIKE wildcards are escaped
+        ("admin", ["100%"], ["4"]),  # the words of a term, its punctuation aside
+        ("admin", ["%"], []),  # nothing to look for is no match, never every task
         ("admin", ["_"], []),
+        ("admin", ["讲座"], ["7"]),  # two characters: one pair
+        ("admin", ["讲"], ["3", "1", "7"]),  # one: every pair it starts (宣讲, 讲座)
+        ("admin", ["科普讲座"], ["7"]),  # a phrase, not its pairs anywhere
+        ("admin", ["普讲"], ["7"]),
+        ("admin", ["讲科"], []),
         ("admin", [], []),
         ("admin", ["  "], []),
     ],

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from models.access import known_names, ledger_version, overseen_departments, visible
+from models.access import known_names, overseen_departments, visible
 from models.db import session_scope
 from models.departments import (
     Renamed,
@@ -31,6 +31,7 @@ from models.people import (
 )
 from models.queries import department_named, list_tasks, person_named
 from models.reminders import recipients
+from models.revision import revision as ledger_revision
 from models.tables import (
     AuditEvent,
     Department,
@@ -250,21 +251,21 @@ def test_a_renamed_department_keeps_its_tasks_and_refuses_a_name_in_use(
     assert trail(engine, "department.renamed") == [(ids.clerk, None, "学会部 → 学术部")]
 
 
-def test_a_rename_changes_the_ledger_version_so_names_are_read_afresh(
+def test_a_rename_moves_the_ledger_revision_so_names_are_read_afresh(
     engine: Engine, ids: Ids
 ) -> None:
     with session_scope(engine) as session:
-        before = ledger_version(session)
+        before = ledger_revision(session)
     with session_scope(engine) as session:
         rename_department(session, old="学会部", new="学术部", now=NOW, actor_id=ids.clerk)
     with session_scope(engine) as session:
-        after = ledger_version(session)
+        after = ledger_revision(session)
         assert after != before
         assert "学术部" in known_names(session)[1]
     with session_scope(engine) as session:
         rename_person(session, old="王五", new="王武", now=NOW, actor_id=ids.clerk)
     with session_scope(engine) as session:
-        assert ledger_version(session) != after
+        assert ledger_revision(session) != after
         assert "王武" in known_names(session)[0]
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from models.search import outside_models
 
 engine = context.config.attributes.get("engine")
 if not isinstance(engine, Engine):
@@ -18,6 +19,7 @@ with engine.connect() as connection:
         target_metadata=SQLModel.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=outside_models,
     )
     with context.begin_transaction():
         context.run_migrations()
