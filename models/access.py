@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, true, union, union_all
+from sqlalchemy import ColumnElement, and_, false, func, or_, text, true, union, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -28,6 +28,7 @@ from models.queries import TaskView, tasks_in_view
 from models.revision import PerRevision, remember, revision_column
 from models.search import holding
 from models.tables import (
+    MERGED_NUMBER,
     Department,
     DepartmentOversight,
     DepartmentRole,
@@ -299,15 +300,14 @@ def task_by_number(
     number = number.strip()
     if not number:
         return None
-    merged = or_(col(Task.number).contains("-"), col(Task.number).contains("、"))
+    # The rows numbered so and the merged rows, each from its own index; then who may see.
+    plan_in = [] if plans is None else [col(Task.plan_id).in_(list(plans))]
+    exact = select(Task.id).where(col(Task.number) == number, *plan_in)
+    merged = select(Task.id).where(text(f"({MERGED_NUMBER})"), *plan_in)
     rows = session.exec(
         select(Task)
         .join(Plan, col(Plan.id) == Task.plan_id)
-        .where(
-            visible(session, person=person),
-            or_(col(Task.number) == number, merged),
-            *_in_plans(plans),
-        )
+        .where(col(Task.id).in_(union_all(exact, merged)), visible(session, person=person))
         .order_by(
             col(Plan.year).is_(None),
             col(Plan.year).desc(),

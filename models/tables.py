@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -148,9 +149,21 @@ class Plan(SQLModel, table=True):
     archived_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
 
 
+# A merged row (8-10, 8、10) is found by any number it covers: few rows are, so they have an
+# index of their own (models.access.task_by_number). The very text a query must repeat.
+MERGED_NUMBER = "number LIKE '%-%' OR number LIKE '%、%'"
+
+
 class Task(SQLModel, table=True):
     __table_args__ = (
         Index("ix_task_plan_number", "plan_id", "number"),
+        Index(
+            "ix_task_merged_number",
+            "plan_id",
+            "number",
+            sqlite_where=text(MERGED_NUMBER),
+            postgresql_where=text(MERGED_NUMBER),
+        ),
         # Lists run in this order (soonest first, then the document's order): with the index
         # a page is read in order and stops early, instead of sorting every tie on the date.
         Index("ix_task_due_order", "due", "plan_id", "seq"),

@@ -26,6 +26,7 @@ from models.access import (
     my_tasks,
     overdue_tasks,
     search_tasks,
+    task_by_number,
     tasks_of_department,
     tasks_of_leader,
 )
@@ -227,6 +228,12 @@ ASKS: dict[str, Callable[[Session, Ledger], Any]] = {
     ),
     "an admin's overdue": lambda s, led: overdue_tasks(
         s, person=led.admin, today=TODAY, limit=10, plans=[led.plan]
+    ),
+    "第57项 for an admin": lambda s, led: task_by_number(
+        s, person=led.admin, number="57", plans=[led.plan]
+    ),
+    "第57项 for a leader": lambda s, led: task_by_number(
+        s, person=led.leader, number="57", plans=[led.plan]
     ),
 }
 

@@ -14,6 +14,7 @@ from alembic import op
 from sqlmodel import Session
 
 from models.search import TABLE, reindex
+from models.tables import MERGED_NUMBER
 
 revision: str = "0009"
 down_revision: str | None = "0008"
@@ -68,6 +69,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.execute("INSERT INTO ledgerrevision (id, value) VALUES (1, 0)")
+    op.create_index(
+        "ix_task_merged_number",
+        "task",
+        ["plan_id", "number"],
+        sqlite_where=sa.text(MERGED_NUMBER),
+        postgresql_where=sa.text(MERGED_NUMBER),
+    )
     if op.get_bind().dialect.name == "postgresql":
         _postgresql_up()
     else:
@@ -131,4 +139,5 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER {TABLE}_task_deleted")
         op.execute(f"DROP TABLE {TABLE}_vocab")
     op.execute(f"DROP TABLE {TABLE}")
+    op.drop_index("ix_task_merged_number", table_name="task")
     op.drop_table("ledgerrevision")
