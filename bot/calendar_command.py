@@ -29,22 +29,6 @@ SOURCES = {
 }
 
 
-def add_calendar_parser(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], _: Translate
-) -> None:
-    """The `calendar` sub-command and its actions, on the CLI's sub-parsers."""
-    calendar = commands.add_parser("calendar", help=_("working days: holidays and 调休"))
-    actions = calendar.add_subparsers(dest="calendar_command", required=True, metavar="ACTION")
-    set_day = actions.add_parser("set", help=_("make a day a working day or a holiday"))
-    set_day.add_argument("day", metavar="DATE", help=_("the day (YYYY-MM-DD)"))
-    set_day.add_argument("kind", metavar="KIND", help=_("workday or holiday"))
-    set_day.add_argument("--note", default="", help=_("why, e.g. 调休 or 春节"))
-    unset_day = actions.add_parser("unset", help=_("give a day back to the built-in calendar"))
-    unset_day.add_argument("day", metavar="DATE", help=_("the day (YYYY-MM-DD)"))
-    show = actions.add_parser("show", help=_("a year's holidays and make-up working days"))
-    show.add_argument("year", nargs="?", metavar="YEAR", help=_("the year (default: this year)"))
-
-
 def cmd_calendar(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
     if args.calendar_command == "show":
         return _show(args.year, settings, out, _)

@@ -1,4 +1,9 @@
-"""`python -m bot …`: the command line. Thin: parse arguments, call the layers below, print."""
+"""`python -m bot …`: the command line. Thin: parse arguments, call the layers below, print.
+
+A command's code, and the layers it uses, are imported when it runs (see ``_command``): a
+quick command such as `parse-date` then starts without SQLAlchemy, alembic, openpyxl or the
+bot, whose imports take far longer than its own work.
+"""
 
 from __future__ import annotations
 
@@ -15,117 +20,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
-from bot.calendar_command import add_calendar_parser, cmd_calendar
-from bot.export_command import add_export_parser, cmd_export
-from bot.reminders_command import add_reminders_parser, cmd_reminders
-from bot.report_command import add_report_parser, cmd_report
+from bot.arguments import build_parser
 from bot.settings import PROJECT_ROOT, Settings
-from bot.understand_command import add_understand_parser, cmd_understand
 from ledger.draft import LedgerError
-from ledger.render import FIELD_NAMES
-from models.calendar_days import stored_calendar_days
-from models.db import current_revision, ledger_engine, make_engine, session_scope, upgrade
-from models.plans import plan_by_id, plans_of_year
-from models.queries import TaskView, list_tasks
-from nlu.calendar import WorkCalendar
-from nlu.deadline import parse_deadline
+from models.db import (
+    current_revision,
+    ledger_engine,
+    make_engine,
+    nothing_stored_at,
+    session_scope,
+    upgrade,
+)
 from nlu.i18n import N_, Translate, translator
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from ledger.importing import ImportResult
+    from models.queries import TaskView
+
+Handler = Callable[[argparse.Namespace, Settings, TextIO, Translate], int]
 
 DEMO_DOCUMENT = PROJECT_ROOT / "examples" / "004_e60f2dc0b4861f44.txt"
-
-
-def date_argument(_: Translate) -> Callable[[str], date]:
-    """An argparse type for YYYY-MM-DD that complains in the user's language."""
-
-    def parse(text: str) -> date:
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            message = _("not a date (YYYY-MM-DD): {text}").format(text=text)
-            raise argparse.ArgumentTypeError(message) from None
-
-    return parse
-
-
-def build_parser(_: Translate) -> argparse.ArgumentParser:
-    _date = date_argument(_)
-    parser = argparse.ArgumentParser(
-        prog="python -m bot", description=_("督办助手 (duban): the task ledger and its bot")
-    )
-    parser.add_argument("--db", metavar="URL", help=_("database URL (default: DATABASE_URL)"))
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    run = commands.add_parser("run", help=_("start the bot (console demo without a token)"))
-    run.add_argument("--webhook", metavar="URL", help=_("serve a webhook at URL"))
-    run.add_argument("--listen", default="0.0.0.0", help=_("webhook: the address to listen on"))
-    run.add_argument("--port", type=int, default=8443, help=_("webhook: the port to listen on"))
-    _console_arguments(run, _)  # for the console demo, when there is no token
-
-    console = commands.add_parser(
-        "console", help=_("talk to the bot in this terminal, through a fake Telegram")
-    )
-    _console_arguments(console, _)
-    console.add_argument("--say", metavar="TEXT", help=_("one exchange, then exit"))
-    console.add_argument(
-        "--db", metavar="URL", default=argparse.SUPPRESS, help=_("database URL (default: demo)")
-    )
-
-    invite = commands.add_parser("invite", help=_("an invitation link for a person"))
-    invite.add_argument("name", help=_("the person's name (added as staff if new)"))
-    invite.add_argument("--department", help=_("their department"))
-    invite.add_argument("--days", type=int, default=7, help=_("days the link stays valid"))
-    invite.add_argument("--bot-username", help=_("the bot's username, if there is no token"))
-
-    admin = commands.add_parser("admin", help=_("manage admins"))
-    admin_commands = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
-    admin_add = admin_commands.add_parser("add", help=_("make a person an admin (督办员)"))
-    admin_add.add_argument("name")
-
-    add_calendar_parser(commands, _)
-    add_reminders_parser(commands, _, _date)
-    add_understand_parser(commands, _, _date)
-    add_report_parser(commands, _, _date)
-    add_export_parser(commands, _, _date)
-
-    db = commands.add_parser("db", help=_("database schema"))
-    db.add_argument("action", choices=["upgrade", "current"])
-
-    parse_date = commands.add_parser("parse-date", help=_("read a deadline phrase"))
-    parse_date.add_argument("text", nargs="?", help=_("the phrase, e.g. 6月底前"))
-    parse_date.add_argument("--today", type=_date, help=_("today's date (YYYY-MM-DD)"))
-    parse_date.add_argument("--year", type=int, help=_("the document's year"))
-    parse_date.add_argument("--json", action="store_true", help=_("print JSON"))
-    parse_date.add_argument(
-        "--batch", action="store_true", help=_('read JSON lines {"text", "today"} on stdin')
-    )
-
-    imp = commands.add_parser("import", help=_("import a task list into the ledger"))
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--dry-run", action="store_true", help=_("read only; change nothing"))
-    imp.add_argument("--json", action="store_true", help=_("print JSON"))
-    imp.add_argument("--year", type=int, help=_("the plan's year, if the document omits it"))
-    imp.add_argument("--title", help=_("the plan's title, if the document omits it"))
-    imp.add_argument("--today", type=_date, help=_("today's date (YYYY-MM-DD)"))
-
-    tasks = commands.add_parser("tasks", help=_("list the ledger"))
-    tasks.add_argument("--leader", help=_("only tasks this leader is responsible for"))
-    tasks.add_argument("--department", help=_("only tasks of this department"))
-    tasks.add_argument(
-        "--due-before", type=_date, metavar="DATE", help=_("only tasks due on or before DATE")
-    )
-    tasks.add_argument(
-        "--plan",
-        type=int,
-        metavar="ID|YEAR",
-        help=_("only tasks of this plan: a year's plans, or the plan with this id"),
-    )
-    tasks.add_argument("--json", action="store_true", help=_("print JSON"))
-    return parser
 
 
 def _print_json(value: Any, out: TextIO) -> None:
@@ -137,8 +53,17 @@ def _today(settings: Settings, given: date | None) -> date:
 
 
 def cmd_parse_date(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
-    # Working days as the database has them, if there is one; parse-date never creates one.
-    calendar = WorkCalendar(stored_calendar_days(settings.database_url) or ())
+    from nlu.calendar import WorkCalendar
+    from nlu.deadline import parse_deadline
+
+    # Working days as the database has them, if there is one; parse-date never creates one,
+    # and without one it does not import SQLAlchemy to learn that it holds nothing.
+    days = None
+    if not nothing_stored_at(settings.database_url):
+        from models.calendar_days import stored_calendar_days
+
+        days = stored_calendar_days(settings.database_url)
+    calendar = WorkCalendar(days or ())
     if args.batch:
         for line in sys.stdin:
             if not line.strip():
@@ -206,6 +131,8 @@ def _import(
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
+    from ledger.render import FIELD_NAMES
+
     now = datetime.now(UTC)
     if args.today:  # noon in the office's zone on the given day
         now = datetime.combine(args.today, time(12), settings.zone).astimezone(UTC)
@@ -298,6 +225,8 @@ def _short(text: str, width: int = 36) -> str:
 
 def _plans_named(session: Session, number: int) -> list[int]:
     """--plan N: the plans of year N if there are any, else the plan whose id is N."""
+    from models.plans import plan_by_id, plans_of_year
+
     found = plans_of_year(session, year=number)
     if not found and plan_by_id(session, plan_id=number) is not None:
         found = [number]
@@ -307,6 +236,8 @@ def _plans_named(session: Session, number: int) -> list[int]:
 
 
 def cmd_tasks(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
+    from models.queries import list_tasks
+
     with ledger_engine(settings.database_url) as engine, session_scope(engine) as session:
         plans = _plans_named(session, args.plan) if args.plan is not None else None
         views = list_tasks(
@@ -335,17 +266,9 @@ def cmd_tasks(args: argparse.Namespace, settings: Settings, out: TextIO, _: Tran
 
 
 DEMO_DATABASE = f"sqlite:///{PROJECT_ROOT / 'data' / 'demo.sqlite'}"
-DEMO_PERSON = "郑昌盛"
 # The demo ledger is a 2025 plan: unless --today says otherwise, the demo lives in late May
 # 2025, when some tasks fall due this week, one is overdue and most are still ahead.
 DEMO_TODAY = date(2025, 5, 26)
-
-
-def _console_arguments(parser: argparse.ArgumentParser, _: Translate) -> None:
-    parser.add_argument(
-        "--as", dest="as_name", default=DEMO_PERSON, metavar="NAME", help=_("who is typing")
-    )
-    parser.add_argument("--today", type=date_argument(_), help=_("today's date (YYYY-MM-DD)"))
 
 
 def _clock(settings: Settings, today: date | None) -> Callable[[], datetime] | None:
@@ -368,7 +291,6 @@ def _start_afresh(url: str) -> None:
 
 def _add_demo_people(settings: Settings, *, now: datetime) -> None:
     from ledger.demo import add_demo_people
-    from models.db import ledger_engine, session_scope
     from models.people import console_user_id
     from models.queries import people_by_name
 
@@ -524,6 +446,40 @@ def cmd_admin(args: argparse.Namespace, settings: Settings, out: TextIO, _: Tran
     return 0
 
 
+def _command(name: str) -> Handler:
+    """The function that runs the command ``name``; a command of its own module imports it now."""
+    if name == "calendar":
+        from bot.calendar_command import cmd_calendar
+
+        return cmd_calendar
+    if name == "reminders":
+        from bot.reminders_command import cmd_reminders
+
+        return cmd_reminders
+    if name == "understand":
+        from bot.understand_command import cmd_understand
+
+        return cmd_understand
+    if name == "report":
+        from bot.report_command import cmd_report
+
+        return cmd_report
+    if name == "export":
+        from bot.export_command import cmd_export
+
+        return cmd_export
+    here: dict[str, Handler] = {
+        "parse-date": cmd_parse_date,
+        "db": cmd_db,
+        "import": cmd_import,
+        "tasks": cmd_tasks,
+        "run": cmd_run,
+        "invite": cmd_invite,
+        "admin": cmd_admin,
+    }
+    return here[name]
+
+
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     settings = Settings()
@@ -532,24 +488,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     if args.db:
         settings = settings.model_copy(update={"database_url": args.db})
     try:
-        if args.command == "parse-date":
-            return cmd_parse_date(args, settings, out, _)
         if args.command == "console":
             return cmd_console(args, settings, out, _, demo=args.db is None)
-        handler = {
-            "db": cmd_db,
-            "import": cmd_import,
-            "tasks": cmd_tasks,
-            "run": cmd_run,
-            "invite": cmd_invite,
-            "admin": cmd_admin,
-            "calendar": cmd_calendar,
-            "reminders": cmd_reminders,
-            "understand": cmd_understand,
-            "report": cmd_report,
-            "export": cmd_export,
-        }
-        return handler[args.command](args, settings, out, _)
+        return _command(args.command)(args, settings, out, _)
     except LedgerError as error:
         sys.stderr.write(_("error: {message}").format(message=error.render(_)) + "\n")
         return 2

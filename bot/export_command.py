@@ -10,44 +10,19 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.cli import _plans_named  # the one reading of --plan ID|YEAR
 from bot.settings import Settings
 from ledger.draft import LedgerError
-from ledger.export import FORMATS, export
+from ledger.export import export
 from models.db import ledger_engine, session_scope
 from nlu.i18n import N_, Translate
 
 
-def add_export_parser(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    _: Translate,
-    date_type: Callable[[str], date],
-) -> None:
-    parser = commands.add_parser("export", help=_("write the ledger to an Excel or CSV file"))
-    parser.add_argument(
-        "--format",
-        choices=FORMATS,
-        help=_("xlsx or csv (default: the file's extension, else xlsx)"),
-    )
-    parser.add_argument(
-        "-o", "--output", type=Path, required=True, metavar="FILE", help=_("the file to write")
-    )
-    parser.add_argument(
-        "--plan",
-        type=int,
-        metavar="ID|YEAR",
-        help=_("only tasks of this plan: a year's plans, or the plan with this id"),
-    )
-    parser.add_argument("--today", type=date_type, help=_("today's date (YYYY-MM-DD)"))
-
-
 def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:
-    from bot.cli import _plans_named  # --plan as `tasks` reads it (bot.cli imports this module)
-
     path: Path = args.output
     kind = args.format or ("csv" if path.suffix.lower() == ".csv" else "xlsx")
     today = args.today or datetime.now(settings.zone).date()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TextIO
 
@@ -33,22 +32,6 @@ STATUS_NAMES = {
     "unreachable": N_("unreachable"),
 }
 FAR_FUTURE = date(9999, 12, 31)
-
-
-def add_reminders_parser(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    _: Translate,
-    date_type: Callable[[str], date],
-) -> None:
-    """The `reminders` sub-command and its actions, on the CLI's sub-parsers."""
-    reminders = commands.add_parser("reminders", help=_("the reminder engine: plan and log"))
-    actions = reminders.add_subparsers(dest="reminders_command", required=True, metavar="ACTION")
-    plan = actions.add_parser("plan", help=_("what would be sent over a span, sending nothing"))
-    plan.add_argument("--from", dest="start", type=date_type, required=True, metavar="DATE")
-    plan.add_argument("--to", dest="end", type=date_type, required=True, metavar="DATE")
-    plan.add_argument("--json", action="store_true", help=_("print JSON"))
-    log = actions.add_parser("log", help=_("what was sent, when, and the outcome"))
-    log.add_argument("--person", metavar="NAME", help=_("only this person's"))
 
 
 def cmd_reminders(args: argparse.Namespace, settings: Settings, out: TextIO, _: Translate) -> int:

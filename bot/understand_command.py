@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TextIO
 
@@ -23,21 +22,6 @@ from models.db import ledger_engine, session_scope
 from models.plans import plans_in_scope
 from models.queries import person_named
 from nlu.i18n import Translate
-
-
-def add_understand_parser(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    _: Translate,
-    date_type: Callable[[str], date],
-) -> None:
-    understand = commands.add_parser("understand", help=_("what the bot makes of a message"))
-    understand.add_argument("text", nargs="?", help=_("the message, e.g. 第5项办完了"))
-    understand.add_argument("--as", dest="as_name", metavar="NAME", help=_("who sends it"))
-    understand.add_argument("--today", type=date_type, help=_("today's date (YYYY-MM-DD)"))
-    understand.add_argument("--json", action="store_true", help=_("print JSON"))
-    understand.add_argument(
-        "--batch", action="store_true", help=_('read JSON lines {"text", "as", "today"} on stdin')
-    )
 
 
 def _one(session: Session, text: str, name: str, today: date, _: Translate) -> dict[str, Any]:

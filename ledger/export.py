@@ -39,8 +39,6 @@ from models.stats import completed_at
 from models.tables import Person
 from nlu.i18n import N_, Translate
 
-FORMATS = ("xlsx", "csv")
-
 # A cell beginning with one of these would be read as a formula by a spreadsheet.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

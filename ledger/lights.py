@@ -18,10 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cache
+from typing import TYPE_CHECKING
 
-from models.access import OPEN_STATUSES
-from models.queries import ViewedTask
 from nlu.i18n import N_, Translate
+
+if TYPE_CHECKING:
+    from models.queries import ViewedTask
+    from models.tables import TaskStatus
 
 
 class Level(StrEnum):
@@ -93,7 +97,7 @@ class Light:
 def light(view: ViewedTask, today: date, lights: Lights) -> Light | None:
     """The task's light on ``today``; None for a closed task."""
     task = view.task
-    if task.status not in OPEN_STATUSES:
+    if task.status not in _open_statuses():
         return None
     if task.due is not None and task.due < today:
         return Light(Level.late, "overdue")
@@ -117,3 +121,13 @@ def behind_pace(view: ViewedTask, today: date, *, slack: float) -> bool:
     gone = min(1.0, (today - start).days / span)
     done = min(min(target.achieved / target.value for target in targets), 1.0)
     return done < gone - slack
+
+
+@cache
+def _open_statuses() -> tuple[TaskStatus, ...]:
+    """models.access.OPEN_STATUSES, imported when a light is first asked for: bot.settings
+    imports this module for Lights, and a command that lights no task (parse-date) need not
+    load the database layer for it."""
+    from models.access import OPEN_STATUSES
+
+    return OPEN_STATUSES

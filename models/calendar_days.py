@@ -6,13 +6,11 @@ Plain rows come back; nlu.calendar.WorkCalendar takes them as they are.
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session, col, select
 
-from models.db import make_engine, normalise_url, session_scope
+from models.db import make_engine, nothing_stored_at, session_scope
 from models.queries import record_event
 from models.tables import AuditEvent, CalendarDay
 
@@ -58,13 +56,8 @@ def stored_calendar_days(url: str) -> list[CalendarDay] | None:
     Creates nothing: a missing SQLite file, a server that does not answer or a schema from
     before the table existed all mean "no overrides here".
     """
-    url = normalise_url(url)
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if not parsed.database or parsed.database == ":memory:":
-            return None
-        if not Path(parsed.database).is_file():
-            return None
+    if nothing_stored_at(url):
+        return None
     engine = make_engine(url)
     try:
         with session_scope(engine) as session:

@@ -11,10 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from models.db import (
+    MIGRATIONS,
     current_revision,
     head_revision,
     make_engine,
     normalise_url,
+    nothing_stored_at,
+    script_heads,
     session_scope,
     upgrade,
 )
@@ -39,6 +42,17 @@ def test_a_new_sqlite_database_is_migrated_to_head_in_wal_mode_with_foreign_keys
 def test_plain_postgresql_urls_use_psycopg_3() -> None:
     assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_url("sqlite:///x.sqlite") == "sqlite:///x.sqlite"
+
+
+def test_a_missing_or_in_memory_sqlite_database_is_known_to_hold_nothing(tmp_path: Path) -> None:
+    there = tmp_path / "a ledger.sqlite"
+    there.touch()
+    assert not nothing_stored_at(f"sqlite:///{there}")
+    assert not nothing_stored_at(f"sqlite:///{str(there).replace(' ', '%20')}?mode=ro")
+    assert nothing_stored_at(f"sqlite:///{tmp_path / 'missing.sqlite'}")
+    assert nothing_stored_at(f"sqlite+pysqlite:///{tmp_path / 'missing.sqlite'}")
+    assert nothing_stored_at("sqlite://") and nothing_stored_at("sqlite:///:memory:")
+    assert not nothing_stored_at("postgresql://u@h/db")  # only connecting tells
 
 
 def test_times_come_back_utc_aware(engine: Engine) -> None:
@@ -109,3 +123,28 @@ def test_downgrading_to_the_first_revision_and_back_works(engine: Engine) -> Non
     assert current_revision(engine) == "0001"
     upgrade(engine)
     assert current_revision(engine) == head_revision()
+
+
+def test_the_head_read_from_the_scripts_is_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    from models.db import _alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+    assert script_heads(MIGRATIONS / "versions") == {head_revision()}
+
+
+def test_the_heads_are_the_scripts_no_other_script_revises(tmp_path: Path) -> None:
+    headers = {
+        "0001_first.py": 'revision = "0001"\ndown_revision = None\n',
+        "0002_one.py": 'revision: str = "0002a"\ndown_revision: str | None = "0001"\n',
+        "0002_other.py": "revision = '0002b'\ndown_revision = '0001'\n",
+    }
+    for name, header in headers.items():
+        (tmp_path / name).write_text(header, encoding="utf-8")
+    assert script_heads(tmp_path) == {"0002a", "0002b"}
+    merge = 'revision = "0003"\ndown_revision = ("0002a", "0002b")\n'
+    (tmp_path / "0003_merge.py").write_text(merge, encoding="utf-8")
+    assert script_heads(tmp_path) == {"0003"}
+    (tmp_path / "0004_odd.py").write_text("revision = make_one()\n", encoding="utf-8")
+    assert script_heads(tmp_path) is None  # left to alembic
