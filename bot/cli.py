@@ -8,7 +8,6 @@ bot, whose imports take far longer than its own work.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import hashlib
 import json
 import logging
@@ -323,6 +322,8 @@ def cmd_console(
             + "\n"
         )
     interactive = args.say is None and sys.stdin.isatty()
+    import asyncio  # only the commands that talk to Telegram load it (~0.1 s)
+
     return asyncio.run(
         run_console(
             settings,
@@ -401,6 +402,8 @@ def cmd_invite(args: argparse.Namespace, settings: Settings, out: TextIO, _: Tra
         name = person.name
     username, note = args.bot_username, None
     if username is None and settings.telegram_bot_token is not None:
+        import asyncio
+
         try:
             username = asyncio.run(_bot_username(settings))
         except Exception as error:  # the network or the token: the invitation stands anyway

@@ -36,15 +36,14 @@ from sqlalchemy import (
     text,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import attributes
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col
 
-from models.tables import Task
+from models.tables import SEARCH_TABLE, Task
 
-TABLE = "task_search"  # SQLite adds its shadow tables task_search_data, _idx, …
+TABLE = SEARCH_TABLE
 _WORD_FIELDS = ("focus", "content", "measures")
 _RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+")
 # The index as each database holds it (models/migrations 0009); not models: SQLite's is a
@@ -53,12 +52,6 @@ _FTS5 = table(TABLE, column("rowid"), column("title"), column("body"))
 _TSVECTOR = table(TABLE, column("task_id"), column("doc"))
 _MAX_POSITION = 16383  # PostgreSQL keeps no position beyond this
 _CHUNK = 2000
-
-
-def outside_models(name: str | None, kind: str, _parents: object = None) -> bool:
-    """For Alembic's comparison: the search tables are the migrations' own, not the models'.
-    (False for them, True for everything else.)"""
-    return not (kind == "table" and name is not None and name.startswith(TABLE))
 
 
 def _runs(words: str) -> list[str]:
@@ -105,6 +98,12 @@ def phrase(term: str) -> tuple[list[str], bool] | None:
 # --- asking ---------------------------------------------------------------------------------
 
 
+def _tsquery_type() -> Any:
+    from sqlalchemy.dialects.postgresql import TSQUERY  # only a PostgreSQL ledger loads it
+
+    return TSQUERY
+
+
 def _fts5_query(tokens_: list[str], prefix: bool) -> str:
     return '"' + " ".join(tokens_) + '"' + (" *" if prefix else "")
 
@@ -123,7 +122,7 @@ def holding(session: Session, term: str) -> Select[Any] | None:
     if found is None:
         return None
     if session.get_bind().dialect.name == "postgresql":
-        query = bindparam(None, _tsquery(*found), type_=TSQUERY)
+        query = bindparam(None, _tsquery(*found), type_=_tsquery_type())
         return select(_TSVECTOR.c.task_id).where(_TSVECTOR.c.doc.op("@@")(query))
     match = literal_column(TABLE).op("MATCH")(bindparam(None, _fts5_query(*found)))
     return select(_FTS5.c.rowid.label("task_id")).where(match)
@@ -138,7 +137,9 @@ CANDIDATES = 2000  # tasks scored for one message at most
 def _token_match(session: Session, tokens_: Sequence[str]) -> ColumnElement[bool]:
     """Where the task holds any of these whole tokens (no phrase, no prefix)."""
     if session.get_bind().dialect.name == "postgresql":
-        query = bindparam(None, " | ".join(f"'{token}'" for token in tokens_), type_=TSQUERY)
+        query = bindparam(
+            None, " | ".join(f"'{token}'" for token in tokens_), type_=_tsquery_type()
+        )
         return _TSVECTOR.c.doc.op("@@")(query)
     wanted = " OR ".join(f'"{token}"' for token in tokens_)
     return literal_column(TABLE).op("MATCH")(bindparam(None, wanted))

@@ -107,7 +107,7 @@ def test_the_migrations_build_exactly_the_tables_the_models_describe(engine: Eng
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
-    from models.search import outside_models
+    from models.tables import outside_models
 
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"include_name": outside_models})

@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
-from models.search import outside_models
+from models.tables import outside_models
 
 engine = context.config.attributes.get("engine")
 if not isinstance(engine, Engine):
