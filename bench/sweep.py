@@ -27,12 +27,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import random
-import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -43,6 +40,7 @@ from sqlmodel import col, select
 from telegram.constants import ParseMode
 from telegram.ext import Defaults, ExtBot
 
+from bench.harness import throwaway_postgres
 from bot.fakegram import FakeBotAPI, FakeRequest
 from models.calendar_days import calendar_days
 from models.db import make_engine, session_scope, upgrade
@@ -276,35 +274,6 @@ def _measure(backend: str, url: str, size: int) -> Figures:
     return Figures(backend, size, build, {"plan": plans, "sweep": firsts, "again": agains})
 
 
-@contextmanager
-def _postgres() -> Iterator[Callable[[str], str]]:
-    """A throwaway PostgreSQL server; yields a function making a database and giving its URL."""
-    import pgserver
-
-    data = Path(tempfile.mkdtemp(prefix="duban-bench-pg-"))
-    try:
-        server = pgserver.get_server(data, cleanup_mode="stop")
-        try:
-            base = server.get_uri()
-            admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                for setting in ("fsync", "synchronous_commit", "full_page_writes"):
-                    connection.execute(text(f"ALTER SYSTEM SET {setting} = off"))
-                connection.execute(text("SELECT pg_reload_conf()"))
-
-            def database(name: str) -> str:
-                with admin.connect() as connection:
-                    connection.execute(text(f"CREATE DATABASE {name}"))
-                return base.replace("/postgres?", f"/{name}?")
-
-            yield database
-            admin.dispose()
-        finally:
-            server.cleanup()
-    finally:
-        shutil.rmtree(data, ignore_errors=True)
-
-
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:7.1f} ms"
 
@@ -315,7 +284,7 @@ def main() -> None:
         for size in SIZES:
             url = f"sqlite:///{Path(folder) / f'ledger_{size}.sqlite'}"
             results.append(_measure("SQLite", url, size))
-    with _postgres() as database:
+    with throwaway_postgres() as database:
         for size in SIZES:
             results.append(_measure("PostgreSQL", database(f"bench_{size}"), size))
     print(
