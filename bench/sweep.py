@@ -41,11 +41,12 @@ from telegram.constants import ParseMode
 from telegram.ext import Defaults, ExtBot
 
 from bench.harness import throwaway_postgres
+from bench.ledger_gen import add_plan
 from bot.fakegram import FakeBotAPI, FakeRequest
 from models.calendar_days import calendar_days
 from models.db import make_engine, session_scope, upgrade
 from models.queries import insert_tasks
-from models.tables import Delivery, DeliveryStatus, Person, Plan, Reminder, Role, TaskLeader
+from models.tables import Delivery, DeliveryStatus, Person, Reminder, Role, TaskLeader
 from nlu.calendar import WorkCalendar
 from scheduler.policy import Deadline, escalation, reminder_horizon, stage
 from scheduler.sender import Limits, TelegramSender
@@ -102,16 +103,7 @@ def _build(engine: Engine, size: int) -> None:
     created = NOW - timedelta(days=400)
     with session_scope(engine) as session:
         connection = session.connection()
-        plan = Plan(
-            title="基准台账",
-            year=2025,
-            source_name="bench",
-            source_hash="0" * 64,
-            imported_at=created,
-            updated_at=created,
-        )
-        session.add(plan)
-        session.flush()
+        plan_id = add_plan(session, title="基准台账", year=2025, at=created)
         connection.execute(
             insert(Person),
             [
@@ -138,7 +130,7 @@ def _build(engine: Engine, size: int) -> None:
         ):
             rows.append(
                 {
-                    "plan_id": plan.id,
+                    "plan_id": plan_id,
                     "seq": seq,
                     "number": str(seq),
                     "content": f"第{n}项任务：组织开展科普活动不少于{n % 50 + 1}场，按季度报送进展",
