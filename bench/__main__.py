@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import sys
 
-from bench import bot, chart, delivery, export, import_seed, parse_date, sweep, understand, xlsx_10k
+from bench import (
+    bot,
+    chart,
+    delivery,
+    export,
+    import_seed,
+    parse_date,
+    scale,
+    sweep,
+    understand,
+    xlsx_10k,
+)
 
 BENCHES = {
     "import-seed": import_seed.main,
@@ -16,9 +27,15 @@ BENCHES = {
     "understand": understand.main,
     "export": export.main,
     "chart": chart.main,
+    "scale": scale.main,
 }
+# Those that take options after their name: python -m bench scale --sizes 1000,10000
+WITH_OPTIONS = {"scale": scale.main}
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or list(BENCHES)
-    for name in chosen:
-        BENCHES[name]()
+    if chosen[0] in WITH_OPTIONS and len(chosen) > 1 and chosen[1].startswith("-"):
+        WITH_OPTIONS[chosen[0]](chosen[1:])
+    else:
+        for name in chosen:
+            BENCHES[name]()
