@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import os
 import re
 import statistics
 import sys
@@ -264,6 +265,7 @@ def main(argv: Sequence[str] = ()) -> None:
     sizes: list[int] = options.sizes
     runs: int = options.runs
     results: list[Figures] = []
+    load = os.getloadavg()[0]
     print(f"scale: 4 asks on synthetic ledgers of {', '.join(f'{s:,}' for s in sizes)} tasks")
     if "sqlite" in options.databases:
         with tempfile.TemporaryDirectory(prefix="duban-bench-scale-") as folder:
@@ -288,6 +290,11 @@ def main(argv: Sequence[str] = ()) -> None:
     for name in dict.fromkeys(figures.database for figures in results):
         built = ", ".join(f"{_size(f.size)} {f.build:.1f} s" for f in results if f.database == name)
         print(f"Ledger built (synthetic, with statistics) on {name}: {built}.")
+    # Other work on the machine (the PostgreSQL server is one) shows in the figures.
+    print(
+        f"Machine: {os.cpu_count()} CPUs, load average (1 min) {load:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end."
+    )
 
 
 if __name__ == "__main__":
