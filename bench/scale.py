@@ -12,9 +12,10 @@ VACUUM ANALYZE, what autovacuum does after a bulk load). The asks:
 
 Each ask is a text message through Application.process_update, with the in-process fake Bot
 API, timed from the update to the reply sent; warm-up first, then several runs of each ask in
-turn. The SQL statements each ask executes are counted (the goal: 2–3). Every answer is checked
-once per ledger (its count and the tasks it lists), so no figure is printed for a wrong one.
-Benchmarks are not tests: nothing is asserted about speed.
+turn, each ledger in a process of its own (a bot serves one ledger). The SQL statements each
+ask executes are counted (the goal: 2–3). Every answer is checked once per ledger (its count
+and the tasks it lists), so no figure is printed for a wrong one. Benchmarks are not tests:
+nothing is asserted about speed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import multiprocessing
 import os
 import re
 import statistics
@@ -29,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -195,6 +198,14 @@ def _measure(database: str, url: str, size: int, runs: int) -> Figures:
     return figures
 
 
+def _isolated(database: str, url: str, size: int, runs: int) -> Figures:
+    """``_measure`` in a fresh process: a bot process serves one ledger, and what the bot keeps
+    per process (ledger.understanding's task index of each ledger) must not weigh on the next."""
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        return pool.submit(_measure, database, url, size, runs).result()
+
+
 def _ms(seconds: float) -> str:
     milliseconds = seconds * 1000
     return f"{milliseconds:.1f}" if milliseconds < 100 else f"{milliseconds:.0f}"
@@ -271,12 +282,12 @@ def main(argv: Sequence[str] = ()) -> None:
         with tempfile.TemporaryDirectory(prefix="duban-bench-scale-") as folder:
             for size in sizes:
                 url = f"sqlite:///{Path(folder) / f'ledger_{size}.sqlite'}"
-                results.append(_measure("sqlite", url, size, runs))
+                results.append(_isolated("sqlite", url, size, runs))
     if "postgresql" in options.databases:
         with throwaway_postgres() as database:
             for size in sizes:
                 url = database(f"bench_scale_{size}")
-                results.append(_measure("postgresql", url, size, runs))
+                results.append(_isolated("postgresql", url, size, runs))
     print()
     print(
         f"Milliseconds from update to reply through Application.process_update (fake Bot API), "
