@@ -12,6 +12,7 @@ from bench import (
     export,
     import_seed,
     parse_date,
+    scale,
     sweep,
     understand,
     xlsx_10k,
@@ -28,9 +29,15 @@ BENCHES = {
     "understand": understand.main,
     "export": export.main,
     "chart": chart.main,
+    "scale": scale.main,
 }
+# Those that take options after their name: python -m bench scale --sizes 1000,10000
+WITH_OPTIONS = {"scale": scale.main}
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or list(BENCHES)
-    for name in chosen:
-        BENCHES[name]()
+    if chosen[0] in WITH_OPTIONS and len(chosen) > 1 and chosen[1].startswith("-"):
+        WITH_OPTIONS[chosen[0]](chosen[1:])
+    else:
+        for name in chosen:
+            BENCHES[name]()

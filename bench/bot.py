@@ -23,10 +23,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
+from bench.harness import bot_offline, percentile
 from bench.xlsx_10k import DEPARTMENTS, build
-from bot.app import build_application, offline, services_of
-from bot.fakegram import FakeBotAPI, FakeRequest, FakeTelegram, user
-from bot.settings import PROJECT_ROOT, Settings
+from bot.app import services_of
+from bot.fakegram import user
+from bot.settings import PROJECT_ROOT
 from handlers.todos import PAGE_SIZE
 from ledger.importing import import_document
 from models.access import my_tasks
@@ -67,31 +68,22 @@ def _ledger(folder: Path) -> str:
     return url
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def _line(label: str, values: list[float]) -> str:
     return (
         f"  {label:<22} n={len(values):<4} p50 {statistics.median(values) * 1000:6.1f} ms"
-        f"   p95 {_percentile(values, 0.95) * 1000:6.1f} ms"
+        f"   p95 {percentile(values, 0.95) * 1000:6.1f} ms"
     )
 
 
 async def _handler_times(url: str) -> tuple[dict[str, list[float]], list[float]]:
     """Seconds per 我的待办 by role (through process_update), and of my_tasks alone."""
-    settings = Settings(_env_file=None, database_url=url, telegram_bot_token=None)
-    api = FakeBotAPI()
-    application = build_application(settings, request=FakeRequest(api), now=lambda: NOW)
     timings: dict[str, list[float]] = {}
     queries: list[float] = []
-    async with offline(application):
-        engine = services_of(application).engine
+    async with bot_offline(url, now=NOW) as telegram:
+        engine = services_of(telegram.application).engine
         with session_scope(engine) as session:
             people = list(session.exec(select(Person)).all())
         by_role = {role: [p for p in people if p.role == role] for role in Role}
-        telegram = FakeTelegram(application, api)
         rng = random.Random(4)
         for round_ in range(WARM_UP + ASKS):
             # Most askers are staff; leaders and the admin see the most, so they ask often too.
@@ -110,7 +102,7 @@ async def _handler_times(url: str) -> tuple[dict[str, list[float]], list[float]]
                 timings.setdefault(role, []).append(elapsed)
                 timings.setdefault("all", []).append(elapsed)
                 queries.append(query)
-            api.calls.clear()
+            telegram.api.calls.clear()
     return timings, queries
 
 

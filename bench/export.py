@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
+from bench.harness import percentile
 from bench.xlsx_10k import ROWS, build
 from ledger.export import export, gather
 from ledger.importing import import_document
@@ -65,11 +66,6 @@ def _ledger(folder: Path) -> str:
     return url
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def _timed(label: str, engine: Engine, kind: str) -> None:
     """Seconds of ledger.export.export (read the ledger, write the file), and of the reading
     alone, over RUNS runs after one to warm up."""
@@ -103,7 +99,7 @@ def _timed(label: str, engine: Engine, kind: str) -> None:
             reads.append(read)
     print(
         f"  {label:<5} p50 {statistics.median(totals):5.2f} s   p95 "
-        f"{_percentile(totals, 0.95):5.2f} s   (CPU p50 {statistics.median(cpu):4.2f} s; "
+        f"{percentile(totals, 0.95):5.2f} s   (CPU p50 {statistics.median(cpu):4.2f} s; "
         f"reading the ledger p50 {statistics.median(reads):4.2f} s)   "
         f"{size / 1024 / 1024:.1f} MB"
     )

@@ -27,12 +27,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import random
-import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -43,11 +40,13 @@ from sqlmodel import col, select
 from telegram.constants import ParseMode
 from telegram.ext import Defaults, ExtBot
 
+from bench.harness import throwaway_postgres
+from bench.ledger_gen import add_plan
 from bot.fakegram import FakeBotAPI, FakeRequest
 from models.calendar_days import calendar_days
 from models.db import make_engine, session_scope, upgrade
 from models.queries import insert_tasks
-from models.tables import Delivery, DeliveryStatus, Person, Plan, Reminder, Role, TaskLeader
+from models.tables import Delivery, DeliveryStatus, Person, Reminder, Role, TaskLeader
 from nlu.calendar import WorkCalendar
 from scheduler.policy import Deadline, escalation, reminder_horizon, stage
 from scheduler.sender import Limits, TelegramSender
@@ -104,16 +103,7 @@ def _build(engine: Engine, size: int) -> None:
     created = NOW - timedelta(days=400)
     with session_scope(engine) as session:
         connection = session.connection()
-        plan = Plan(
-            title="基准台账",
-            year=2025,
-            source_name="bench",
-            source_hash="0" * 64,
-            imported_at=created,
-            updated_at=created,
-        )
-        session.add(plan)
-        session.flush()
+        plan_id = add_plan(session, title="基准台账", year=2025, at=created)
         connection.execute(
             insert(Person),
             [
@@ -140,7 +130,7 @@ def _build(engine: Engine, size: int) -> None:
         ):
             rows.append(
                 {
-                    "plan_id": plan.id,
+                    "plan_id": plan_id,
                     "seq": seq,
                     "number": str(seq),
                     "content": f"第{n}项任务：组织开展科普活动不少于{n % 50 + 1}场，按季度报送进展",
@@ -276,35 +266,6 @@ def _measure(backend: str, url: str, size: int) -> Figures:
     return Figures(backend, size, build, {"plan": plans, "sweep": firsts, "again": agains})
 
 
-@contextmanager
-def _postgres() -> Iterator[Callable[[str], str]]:
-    """A throwaway PostgreSQL server; yields a function making a database and giving its URL."""
-    import pgserver
-
-    data = Path(tempfile.mkdtemp(prefix="duban-bench-pg-"))
-    try:
-        server = pgserver.get_server(data, cleanup_mode="stop")
-        try:
-            base = server.get_uri()
-            admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                for setting in ("fsync", "synchronous_commit", "full_page_writes"):
-                    connection.execute(text(f"ALTER SYSTEM SET {setting} = off"))
-                connection.execute(text("SELECT pg_reload_conf()"))
-
-            def database(name: str) -> str:
-                with admin.connect() as connection:
-                    connection.execute(text(f"CREATE DATABASE {name}"))
-                return base.replace("/postgres?", f"/{name}?")
-
-            yield database
-            admin.dispose()
-        finally:
-            server.cleanup()
-    finally:
-        shutil.rmtree(data, ignore_errors=True)
-
-
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:7.1f} ms"
 
@@ -315,7 +276,7 @@ def main() -> None:
         for size in SIZES:
             url = f"sqlite:///{Path(folder) / f'ledger_{size}.sqlite'}"
             results.append(_measure("SQLite", url, size))
-    with _postgres() as database:
+    with throwaway_postgres() as database:
         for size in SIZES:
             results.append(_measure("PostgreSQL", database(f"bench_{size}"), size))
     print(
