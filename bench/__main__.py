@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import sys
 
-from bench import bot, chart, delivery, export, import_seed, parse_date, sweep, understand, xlsx_10k
+from bench import (
+    bot,
+    chart,
+    delivery,
+    export,
+    import_seed,
+    parse_date,
+    reimport,
+    sweep,
+    understand,
+    xlsx_10k,
+)
 
 BENCHES = {
     "import-seed": import_seed.main,
     "xlsx-10k": xlsx_10k.main,
+    "reimport": reimport.main,
     "parse-date": parse_date.main,
     "bot": bot.main,
     "delivery": delivery.main,
