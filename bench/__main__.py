@@ -12,6 +12,7 @@ from bench import (
     export,
     import_seed,
     parse_date,
+    reimport,
     scale,
     sweep,
     understand,
@@ -21,6 +22,7 @@ from bench import (
 BENCHES = {
     "import-seed": import_seed.main,
     "xlsx-10k": xlsx_10k.main,
+    "reimport": reimport.main,
     "parse-date": parse_date.main,
     "commands": commands.main,
     "bot": bot.main,

@@ -21,26 +21,26 @@ DEPARTMENTS = ["办公室", "学会部", "组宣部", "普及部（中心）", "
 DEADLINES = ["2025.12", "6月底前", "年底前", "2025年9月", "每季度末", "持续推进"]
 
 
-def build(path: Path, rows: int = ROWS) -> None:
-    """A write-only workbook in a common office layout, with quantitative targets."""
+def build(path: Path, rows: int = ROWS, *, numbered: bool = True) -> None:
+    """A write-only workbook in a common office layout, with quantitative targets.
+
+    Without ``numbered`` there is no 序号 column: a re-import then matches tasks by content.
+    """
     book = Workbook(write_only=True)
     sheet = book.create_sheet("任务清单")
-    sheet.append(
-        ["序号", "重点工作", "工作内容", "工作措施", "牵头单位", "责任单位", "责任领导", "完成时间"]
-    )
+    header = ["重点工作", "工作内容", "工作措施", "牵头单位", "责任单位", "责任领导", "完成时间"]
+    sheet.append(["序号", *header] if numbered else header)
     for n in range(1, rows + 1):
-        sheet.append(
-            [
-                n,
-                f"重点工作{n // 25}",
-                f"第{n}项任务：组织开展科普活动不少于{n % 50 + 1}场，发布信息{n % 7 + 2}篇",
-                f"1. 制定方案。2. 举办培训班{n % 5 + 1}期。",
-                DEPARTMENTS[n % 5],
-                f"{DEPARTMENTS[(n + 1) % 5]}、{DEPARTMENTS[(n + 2) % 5]}",
-                f"{LEADERS[n % 4]} {LEADERS[(n + 1) % 4]}",
-                DEADLINES[n % len(DEADLINES)],
-            ]
-        )
+        row = [
+            f"重点工作{n // 25}",
+            f"第{n}项任务：组织开展科普活动不少于{n % 50 + 1}场，发布信息{n % 7 + 2}篇",
+            f"1. 制定方案。2. 举办培训班{n % 5 + 1}期。",
+            DEPARTMENTS[n % 5],
+            f"{DEPARTMENTS[(n + 1) % 5]}、{DEPARTMENTS[(n + 2) % 5]}",
+            f"{LEADERS[n % 4]} {LEADERS[(n + 1) % 4]}",
+            DEADLINES[n % len(DEADLINES)],
+        ]
+        sheet.append([n, *row] if numbered else row)
     book.save(path)
 
 

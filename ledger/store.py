@@ -1,13 +1,14 @@
 """Put a ParsedPlan into the ledger: create it, or update the matching plan and say what changed.
 
-A plan is matched by title and year; its tasks by number, else by the likeness of their
-content. Re-importing the same document changes nothing. Tasks a revised document no longer
-lists are cancelled, not deleted, so their history stays.
+A plan is matched by title and year; its tasks by number, else by equal content, else by the
+likeness of their content. Re-importing the same document changes nothing. Tasks a revised
+document no longer lists are cancelled, not deleted, so their history stays.
 """
 
 from __future__ import annotations
 
 import json
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -131,33 +132,71 @@ def _keep_what_it_leaves_open(values: dict[str, Any], before: dict[str, Any]) ->
 
 
 def _match(parsed: list[ParsedTask], stored: list[TaskView]) -> list[TaskView | None]:
-    """For each parsed task, the stored task it revises (by number, else by content)."""
+    """For each parsed task, the stored task it revises (by number, else by content).
+
+    Equal content is matched before like content: an unchanged task keeps its stored task
+    even when an edited task before it in the document resembles that one too.
+    """
+    matches: list[TaskView | None] = [None] * len(parsed)
+    free = _match_numbers(parsed, stored, matches)
+    free = _match_equal_content(parsed, free, matches)
+    _match_like_content(parsed, free, matches)
+    return matches
+
+
+def _match_numbers(
+    parsed: list[ParsedTask], stored: list[TaskView], matches: list[TaskView | None]
+) -> list[TaskView]:
+    """Match tasks by number; return the stored tasks still free, in their order."""
     by_number = {view.task.number: view for view in stored if view.task.number}
-    matches: list[TaskView | None] = []
     taken: set[int] = set()
-    for task in parsed:
+    for index, task in enumerate(parsed):
         view = by_number.get(task.number) if task.number else None
         if view is not None and id(view) not in taken:
             taken.add(id(view))
-        else:
-            view = None
-        matches.append(view)
+            matches[index] = view
+    return [view for view in stored if id(view) not in taken]
+
+
+def _match_equal_content(
+    parsed: list[ParsedTask], free: list[TaskView], matches: list[TaskView | None]
+) -> list[TaskView]:
+    """Match the unmatched tasks whose content is stored as is, one look-up each; return the
+    stored tasks still free, in their order.
+
+    Among stored tasks of equal content the earlier is taken first, as the likeness scan
+    would (a likeness of 100 is equal content, and its first best wins).
+    """
+    by_content: dict[str, deque[TaskView]] = {}
+    for view in free:
+        by_content.setdefault(view.task.content, deque()).append(view)
+    taken: set[int] = set()
     for index, task in enumerate(parsed):
+        if matches[index] is None and (same := by_content.get(task.content)):
+            view = same.popleft()
+            taken.add(id(view))
+            matches[index] = view
+    return [view for view in free if id(view) not in taken]
+
+
+def _match_like_content(
+    parsed: list[ParsedTask], free: list[TaskView], matches: list[TaskView | None]
+) -> None:
+    """Match what is left by likeness of content, in document order, against only the stored
+    tasks left: after an unchanged import there are none, after a revision a few."""
+    left = list(free)
+    contents = [view.task.content for view in left]
+    for index, task in enumerate(parsed):
+        if not left:
+            return
         if matches[index] is not None:
             continue
-        candidates = [v for v in stored if id(v) not in taken]
-        if not candidates:
-            break
         best = process.extractOne(
-            task.content,
-            [v.task.content for v in candidates],
-            scorer=fuzz.ratio,
-            score_cutoff=SAME_TASK_LIKENESS,
+            task.content, contents, scorer=fuzz.ratio, score_cutoff=SAME_TASK_LIKENESS
         )
         if best is not None:
-            taken.add(id(candidates[best[2]]))
-            matches[index] = candidates[best[2]]
-    return matches
+            matches[index] = left.pop(best[2])
+            del contents[best[2]]
 
 
 _TASK_COLUMNS = (

@@ -415,8 +415,14 @@ def replace_details(session: Session, *, details: Sequence[TaskDetails]) -> None
                 )
             )
         )
+        # "fetch" takes the deleted rows the session holds out of it by their keys; the default
+        # ("evaluate") tests each one against the whole IN list: per task, every task again.
         for table in (TaskLeader, TaskDepartment, Target):
-            session.execute(delete(table).where(col(table.task_id).in_(chunk)))
+            session.execute(
+                delete(table)
+                .where(col(table.task_id).in_(chunk))
+                .execution_options(synchronize_session="fetch")
+            )
     leaders = [
         {"task_id": item.task_id, "person_id": person_id, "position": position}
         | parts.get(("taskleader", item.task_id, person_id), _NO_PART)

@@ -72,7 +72,8 @@ Decisions:
   first; different ones give the latest, since the task is not done before the last of them.
   Numbers separated only by a space are never joined (``2025.12 6`` is unknown).
 * dateparser is the last resort, used only for a short text holding one full year-month-day, and
-  its answer is kept only when the text spells that very date and no other.
+  its answer is kept only when the text spells that very date and no other.  A date whose
+  written weekday contradicts it (``2025年3月2日(星期三)``) is unknown and never reaches it.
 """
 
 from __future__ import annotations
@@ -878,8 +879,13 @@ def _fallback(text: str, ctx: _Ctx) -> Deadline | None:
     shape = _FULL_DATE.search(s) if len(s) <= 40 else None  # a phrase, not a paragraph
     if not shape:
         return None
-    if shape.group("y") and not _day(int(shape["y"]), int(shape["m"]), int(shape["d"])):
-        return None  # 2025年2月30日: no such day, and dateparser must not find a neighbour
+    weekday = _normalise(text)[1]
+    if shape.group("y"):
+        written = _day(int(shape["y"]), int(shape["m"]), int(shape["d"]))
+        if written is None:
+            return None  # 2025年2月30日: no such day, and dateparser must not find a neighbour
+        if weekday is not None and weekday != written.isoweekday():
+            return None  # 2025年3月2日(星期三), a Sunday: which is meant? dateparser cannot say
     if len(_YEAR_ANY.findall(s)) != 1:
         return None  # two dates, or a date and a year: which one?
     import dateparser  # lazy: ~0.15 s to import, and only rare phrases get here
@@ -910,7 +916,6 @@ def _fallback(text: str, ctx: _Ctx) -> Deadline | None:
         return None
     if _DATE_MARK.search(rest):
         return None
-    weekday = _normalise(text)[1]
     if weekday is not None and weekday != d.isoweekday():
         return None
     return Deadline(text, d, "by" if _BY_ANYWHERE.search(s) else "on")

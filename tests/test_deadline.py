@@ -9,6 +9,8 @@ from datetime import date, time
 
 import pytest
 
+from ledger.draft import DraftPlan, DraftTask, Where
+from ledger.importer import finish
 from nlu.calendar import Override, WorkCalendar
 from nlu.deadline import Deadline, parse_deadline
 from nlu.numbers import chinese_to_number
@@ -647,6 +649,41 @@ def test_lazy_imports() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+# 2 March 2025 is a Sunday: a date and a weekday that disagree, whichever was meant.
+CONTRADICTED = ["2025年3月2日(星期三)", "2025.3.2(周三)", "2025年3月2日（星期三）下午3点"]
+
+
+def test_a_contradicted_weekday_is_refused_before_dateparser_is_imported() -> None:
+    code = (
+        "import sys; from datetime import date; from nlu.deadline import parse_deadline; "
+        f"found = [parse_deadline(p, today=date(2025, 2, 12)) for p in {CONTRADICTED!r}]; "
+        "print([(d.due, d.kind) for d in found], 'dateparser' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"{[(None, 'unknown')] * len(CONTRADICTED)} False"
+
+
+def test_the_importer_warns_that_a_contradicted_weekday_could_not_be_read() -> None:
+    draft = DraftPlan(
+        title="2025年重点工作任务分解清单",
+        tasks=[
+            DraftTask(
+                where=Where("row", 3),
+                number="1",
+                content="举办科协讲堂4期",
+                lead_departments=["办公室"],
+                leaders=["郑昌盛"],
+                due_text=CONTRADICTED[0],
+            )
+        ],
+    )
+    plan = finish(draft, source_name="plan.xlsx", source_hash="", today=WED)
+    assert plan.tasks[0].deadline == Deadline(text=CONTRADICTED[0], due=None, kind="unknown")
+    assert [notice.render() for notice in plan.warnings] == [
+        "row 3: task 1: the deadline “2025年3月2日(星期三)” could not be read"
+    ]
 
 
 @pytest.mark.parametrize(

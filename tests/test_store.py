@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from sqlmodel import select
 
 from ledger.draft import DraftPlan, DraftTask, Where
 from ledger.importer import ParsedPlan, finish
-from ledger.store import apply_plan
+from ledger.store import ImportReport, apply_plan
 from models.db import session_scope
 from models.queries import list_tasks
 from models.tables import AuditEvent, Department, Person, Plan, Role, Target, Task
@@ -21,14 +22,14 @@ def draft(*tasks: DraftTask, title: str = "2025年重点工作任务分解清单
     return DraftPlan(title=title, year=2025, tasks=list(tasks))
 
 
-def task(number: str | None, content: str, **fields: object) -> DraftTask:
+def task(number: str | None, content: str, *, line: int = 1, **fields: object) -> DraftTask:
     values: dict[str, object] = {
         "lead_departments": ["办公室"],
         "leaders": ["郑昌盛"],
         "due_text": "2025.12",
     }
     values.update(fields)
-    return DraftTask(where=Where("line", 1), number=number, content=content, **values)  # type: ignore[arg-type]
+    return DraftTask(where=Where("line", line), number=number, content=content, **values)  # type: ignore[arg-type]
 
 
 def parsed(plan: DraftPlan) -> ParsedPlan:
@@ -162,3 +163,102 @@ def test_an_import_that_fails_midway_leaves_the_ledger_as_it_was(engine: Engine)
         )
         raise RuntimeError("power cut")
     assert count(engine, Plan) == 1 and count(engine, Task) == 3 and count(engine, Person) == 2
+
+
+# Unnumbered tasks, two of them worded alike: they are told apart by their order.
+UNNUMBERED = draft(
+    task(None, "组织开展全国科技工作者日主题活动，联合媒体加强宣传", line=1),
+    task(None, "举办青少年科技创新大赛，评选优秀作品", line=2, leaders=["陈汉平"]),
+    task(None, "举办青少年科技创新大赛，评选优秀作品", line=3, leaders=["李麟"]),
+    task(None, "推进科普基地建设，新建基地5个", line=4),
+)
+
+
+def task_ids(engine: Engine) -> dict[int, int | None]:
+    """Each task's id by its place in the plan."""
+    with session_scope(engine) as session:
+        return {row.seq: row.id for row in session.exec(select(Task))}
+
+
+def changes(report: ImportReport) -> dict[str, list[str]]:
+    return {str(change.task): change.fields for change in report.changed}
+
+
+def test_tasks_worded_alike_pair_up_in_their_order(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        apply_plan(session, parsed(UNNUMBERED), now=NOW)
+    ids = task_ids(engine)
+    with session_scope(engine) as session:
+        assert not apply_plan(session, parsed(UNNUMBERED), now=NOW).changed_anything
+    tasks = UNNUMBERED.tasks
+    revised = draft(*tasks[:2], replace(tasks[2], leaders=["李义词"]), tasks[3])
+    with session_scope(engine) as session:
+        report = apply_plan(session, parsed(revised), now=NOW)
+    assert changes(report) == {"line 3": ["leaders"]} and report.unchanged == 3
+    assert task_ids(engine) == ids
+    with session_scope(engine) as session:
+        assert [view.task.id for view in list_tasks(session, leader="陈汉平")] == [ids[1]]
+        assert [view.task.id for view in list_tasks(session, leader="李义词")] == [ids[2]]
+
+
+def test_a_slightly_edited_task_keeps_its_stored_task(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        apply_plan(session, parsed(UNNUMBERED), now=NOW)
+    ids = task_ids(engine)
+    edited = replace(UNNUMBERED.tasks[3], content="推进科普基地建设，新建基地6个")
+    with session_scope(engine) as session:
+        report = apply_plan(session, parsed(draft(*UNNUMBERED.tasks[:3], edited)), now=NOW)
+    assert "content" in changes(report)["line 4"] and report.unchanged == 3
+    assert not report.added and not report.removed
+    assert task_ids(engine) == ids
+
+
+def test_a_new_task_matches_no_stored_task(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        apply_plan(session, parsed(UNNUMBERED), now=NOW)
+    new = task(None, "开展科技志愿服务活动", line=5)
+    with session_scope(engine) as session:
+        report = apply_plan(session, parsed(draft(*UNNUMBERED.tasks, new)), now=NOW)
+    assert report.added == [Where("line", 5)] and report.unchanged == 4
+    assert not report.changed and not report.removed
+    assert count(engine, Task) == 5
+
+
+def test_numbered_tasks_match_by_number_and_the_rest_by_content(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        apply_plan(session, parsed(BASE), now=NOW)
+    ids = task_ids(engine)
+    revised = draft(
+        task(
+            "1",
+            "举办科协讲堂6期，邀请院士主讲",  # reworded beyond likeness: its number holds
+            leaders=["郑昌盛", "陈汉平"],
+            lead_departments=["办公室", "机关党委"],
+        ),
+        replace(BASE.tasks[1], number="5"),  # renumbered: its content holds
+        BASE.tasks[2],
+    )
+    with session_scope(engine) as session:
+        report = apply_plan(session, parsed(revised), now=NOW)
+    assert "content" in changes(report)["1"] and changes(report)["5"] == ["number"]
+    assert report.unchanged == 1 and not report.added and not report.removed
+    assert task_ids(engine) == ids
+
+
+def test_an_unchanged_task_keeps_its_stored_task_though_an_edited_one_resembles_it(
+    engine: Engine,
+) -> None:
+    plan = draft(
+        task(None, "举办科普讲座10场，覆盖群众1000人次", line=1),
+        task(None, "举办科普讲座20场，覆盖群众2000人次", line=2),
+    )
+    with session_scope(engine) as session:
+        apply_plan(session, parsed(plan), now=NOW)
+    ids = task_ids(engine)
+    # The first, raised to the second's figures and more, is likelier the second than itself.
+    raised = replace(plan.tasks[0], content="举办科普讲座20场，覆盖群众2000人次以上")
+    with session_scope(engine) as session:
+        report = apply_plan(session, parsed(draft(raised, plan.tasks[1])), now=NOW)
+    assert list(changes(report)) == ["line 1"] and report.unchanged == 1
+    assert not report.added and not report.removed
+    assert task_ids(engine) == ids
