@@ -5,9 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from functools import cache
+from typing import Any, Protocol
 
-from sqlalchemy import Float, Integer, String, Table, cast, delete, insert, literal, null, union_all
+from sqlalchemy import (
+    BindParameter,
+    Float,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    cast,
+    delete,
+    insert,
+    literal,
+    null,
+    union_all,
+)
 from sqlalchemy import select as select_columns  # sqlmodel's select types up to 4 columns
 from sqlmodel import Session, SQLModel, col, select
 
@@ -179,11 +193,11 @@ def tasks_in_view(
     return list(views.values())
 
 
-def _around(
-    session: Session, ids: Sequence[int]
-) -> list[tuple[str, int, str, str | None, Target | None]]:
-    """(kind, task id, name, department role, target) of what hangs on these tasks, each kind
-    in its order: one UNION ALL rather than a query per kind, since each is a round trip."""
+@cache
+def _around_statement() -> Any:
+    """What hangs on some tasks (the ``ids`` parameter), as one UNION ALL rather than a query
+    per kind, since each is a round trip. Built once: building it cost more than running it."""
+    ids: BindParameter[int] = bindparam("ids", expanding=True)
     none_text = cast(null(), String)
     none_number = cast(null(), Float)
     none_id = cast(null(), Integer)
@@ -232,7 +246,15 @@ def _around(
         col(Target.achieved),
     ).where(col(Target.task_id).in_(ids))
     both = union_all(leaders, departments, targets).subquery()
-    rows = session.execute(select_columns(both).order_by(both.c.kind, both.c.position)).all()
+    return select_columns(both).order_by(both.c.kind, both.c.position)
+
+
+def _around(
+    session: Session, ids: Sequence[int]
+) -> list[tuple[str, int, str, str | None, Target | None]]:
+    """(kind, task id, name, department role, target) of what hangs on these tasks, each kind
+    in its order."""
+    rows = session.execute(_around_statement(), {"ids": list(ids)}).all()
     found: list[tuple[str, int, str, str | None, Target | None]] = []
     for kind, task_id, position, name, role, target_id, metric, value, unit, achieved in rows:
         target = None
