@@ -39,7 +39,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from models.access import CLOSED_STATUSES
-from models.queries import record_event
+from models.queries import TargetView, record_event
 from models.tables import (
     Department,
     DepartmentRole,
@@ -324,7 +324,7 @@ def task_parties(session: Session, *, task_id: int) -> list[PartyStanding]:
 # --- progress ---------------------------------------------------------------------------
 
 
-def pick_target(targets: Sequence[Target], *, unit: str, hint_text: str) -> Target | None:
+def pick_target(targets: Sequence[TargetView], *, unit: str, hint_text: str) -> TargetView | None:
     """Which of a task's targets an amount in ``unit`` is for.
 
     Only targets counted in the same unit qualify; one such target is the answer. Among

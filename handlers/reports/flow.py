@@ -71,7 +71,7 @@ from ledger import render
 from ledger.render import esc
 from ledger.understanding import understand_message
 from models.access import my_tasks, task_by_id, task_by_number
-from models.queries import TaskView
+from models.queries import TargetView, TaskView
 from models.reminders import delivery_of, delivery_task_ids
 from models.reports import (
     AlreadyPending,
@@ -86,7 +86,7 @@ from models.reports import (
     speaks_for,
     submit_completion,
 )
-from models.tables import ProgressReport, ReportStatus, Target, TaskStatus
+from models.tables import ProgressReport, ReportStatus, TaskStatus
 from nlu.i18n import N_, Translate
 from nlu.quantity import read_quantity
 from nlu.understand import understand
@@ -119,7 +119,7 @@ def _pick_buttons(views: list[TaskView], _: Translate) -> list[list[Button]]:
     return [*rows, [(_(CANCEL_BUTTON), "rf:no")]]
 
 
-def _target(draft: Draft, view: TaskView) -> Target | None:
+def _target(draft: Draft, view: TaskView) -> TargetView | None:
     """The target an amount counts towards: the one chosen, else the one that clearly fits."""
     if draft.amount is None:
         return None
@@ -129,7 +129,7 @@ def _target(draft: Draft, view: TaskView) -> Target | None:
     return pick_target(view.targets, unit=draft.unit, hint_text=draft.text)
 
 
-def _unsure_targets(draft: Draft, view: TaskView) -> list[Target]:
+def _unsure_targets(draft: Draft, view: TaskView) -> list[TargetView]:
     """The targets in the amount's unit, when more than one might be meant and none is chosen."""
     if draft.amount is None or _target(draft, view) is not None:
         return []
