@@ -192,7 +192,8 @@ def _ranked(session: Session, words: str, plans: Sequence[int] | None) -> list[t
     query = Query.of(words, _ledger(session), docs_holding(session, sorted(pairs(words))))
     if query is None:
         return []
-    return rank(query, candidates(session, query.needed(), plans=plans))
+    found = candidates(session, query.needed(), weighed=list(query.weights), plans=plans)
+    return rank(query, found)
 
 
 def _each_number(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -130,8 +130,8 @@ def holding(session: Session, term: str) -> Select[Any] | None:
 
 # --- what task matching reads (nlu.match weighs it) ------------------------------------------
 
-DOCS_CAP = 1000  # a pair held by more tasks than this tells little; counting on costs more
-CANDIDATES = 2000  # tasks scored for one message at most
+DOCS_CAP = 300  # a pair held by more tasks than this tells little; counting on costs more
+CANDIDATES = 500  # tasks scored for one message at most: more are words too common to tell
 
 
 def _token_match(session: Session, tokens_: Sequence[str]) -> ColumnElement[bool]:
@@ -192,11 +192,16 @@ def vocabulary(session: Session) -> tuple[int, list[int]]:
 
 
 def candidates(
-    session: Session, pairs: Sequence[str], *, plans: Sequence[int] | None
+    session: Session,
+    pairs: Sequence[str],
+    *,
+    weighed: Collection[str],
+    plans: Sequence[int] | None,
 ) -> list[tuple[int, set[str], set[str]]]:
-    """The tasks not cancelled (of ``plans``, every plan when None) holding any of these
-    tokens, each with the tokens of its title (key work, content) and of its measures only;
-    at most CANDIDATES of them."""
+    """The tasks not cancelled (of ``plans``, every plan when None) holding any of ``pairs``,
+    each with those of the ``weighed`` tokens in its title (key work, content) and those in
+    its measures only; at most CANDIDATES of them. Only the weighed tokens are looked for in
+    each task's words: reading every token of hundreds of tasks cost more than the query."""
     wanted = [pair for pair in pairs if _RUNS.fullmatch(pair)]
     if not wanted:
         return []
@@ -212,26 +217,37 @@ def candidates(
     )
     if plans is not None:
         query = query.where((col(Task.plan_id) + 0).in_(list(plans)))
+    tokens_ = [token for token in weighed if _RUNS.fullmatch(token)]
     found: list[tuple[int, set[str], set[str]]] = []
     for row in session.execute(query):
-        title, body = _parsed(row[1]) if postgres else (set(row[1].split()), set(row[2].split()))
+        if postgres:
+            title, body = _held_in_vector(row[1], tokens_)
+        else:
+            title, body = _held_in(row[1], tokens_), _held_in(row[2], tokens_)
         found.append((row[0], title, body - title))
     return found
 
 
-_LEXEME = re.compile(r"'((?:[^']|'')*)':([0-9A-D,]+)")
+def _held_in(words: str, tokens_: Sequence[str]) -> set[str]:
+    """Which of these tokens stand among space-separated ``words``."""
+    padded = f" {words} "
+    return {token for token in tokens_ if f" {token} " in padded}
 
 
-def _parsed(vector: str) -> tuple[set[str], set[str]]:
-    """A tsvector's lexemes in the title (weight A) and in the body (the others)."""
+def _held_in_vector(vector: str, tokens_: Sequence[str]) -> tuple[set[str], set[str]]:
+    """Which of these tokens a tsvector's text holds in the title (weight A), and which in
+    the body (the others): 'token':3A,9 is in both."""
     title: set[str] = set()
     body: set[str] = set()
-    for lexeme, spots in _LEXEME.findall(vector):
-        word = lexeme.replace("''", "'")
-        if any(spot.endswith("A") for spot in spots.split(",")):
-            title.add(word)
-        if any(not spot.endswith("A") for spot in spots.split(",")):
-            body.add(word)
+    for token in tokens_:
+        at = vector.find(f"'{token}':")
+        if at < 0:
+            continue
+        spots = vector[at + len(token) + 3 :].split(" ", 1)[0].split(",")
+        if any(spot.endswith("A") for spot in spots):
+            title.add(token)
+        if any(not spot.endswith("A") for spot in spots):
+            body.add(token)
     return title, body
 
 

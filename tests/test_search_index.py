@@ -128,3 +128,14 @@ def test_the_revision_moves_with_names_and_words_but_not_with_progress(ledger: E
     with session_scope(ledger) as session:
         session.execute(update(Person).where(Person.name == "周婷").values(name="周庭"))
     assert now_at() > cancelled
+
+
+def test_a_tsvector_tells_which_tokens_are_in_the_title_and_which_in_the_measures() -> None:
+    from models.search import _held_in, _held_in_vector
+
+    vector = "'大篷':3A,7 '篷车':4A 'x':9 'ai':1A"
+    assert _held_in_vector(vector, ["大篷", "篷车", "x", "y", "a"]) == (
+        {"大篷", "篷车"},
+        {"大篷", "x"},
+    )
+    assert _held_in("科普 普大 大篷", ["大篷", "普", "科普"]) == {"大篷", "科普"}
