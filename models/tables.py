@@ -171,7 +171,8 @@ class Task(SQLModel, table=True):
         Index("ix_task_plan_number", "plan_id", "number"),
         # Lists run in this order (soonest first, then the document's order): with the index
         # a page is read in order and stops early, instead of sorting every tie on the date.
-        Index("ix_task_due_order", "due", "plan_id", "seq"),
+        # … and holds the status, so a list's capped count (500+) is read from it alone.
+        Index("ix_task_due_order", "due", "plan_id", "seq", "status"),
         # The sweep looks for open tasks due soon, open-ended or recurring: one index search
         # each (models.reminders.chased_tasks), not a read of every open task.
         Index("ix_task_status_due", "status", "due"),

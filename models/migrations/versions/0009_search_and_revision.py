@@ -69,6 +69,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.execute("INSERT INTO ledgerrevision (id, value) VALUES (1, 0)")
+    # A list's capped count reads the deadline index alone when it holds the status too.
+    op.drop_index("ix_task_due_order", table_name="task")
+    op.create_index("ix_task_due_order", "task", ["due", "plan_id", "seq", "status"])
     op.create_index(
         "ix_task_merged_number",
         "task",
@@ -140,4 +143,6 @@ def downgrade() -> None:
         op.execute(f"DROP TABLE {TABLE}_vocab")
     op.execute(f"DROP TABLE {TABLE}")
     op.drop_index("ix_task_merged_number", table_name="task")
+    op.drop_index("ix_task_due_order", table_name="task")
+    op.create_index("ix_task_due_order", "task", ["due", "plan_id", "seq"])
     op.drop_table("ledgerrevision")
