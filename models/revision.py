@@ -3,7 +3,7 @@
 Database triggers move ``LedgerRevision.value`` whenever a name, a plan or a task's words
 change, whatever statement changed them (models/migrations 0009): reading it is one indexed
 row, where comparing the tables themselves cost a count of each. What the chat reads on every
-message (the names it knows, the plans in scope, the task index) is built once per revision.
+message (the names it knows, the plans in scope, the weights of words) is built once per revision.
 
 A session remembers the revision it read (the sender's lookup reads it with the person, in the
 same statement) until it flushes a change of its own.
