@@ -263,6 +263,27 @@ def _party(session: Session, *, person: Person, task_id: int) -> Party:
     )
 
 
+def _file(
+    session: Session,
+    *,
+    task: Task,
+    report: ProgressReport,
+    party: Party,
+    done: bool,
+    now: datetime,
+) -> None:
+    """Keep a report of progress or of a part done: the task is under way from now on, and the
+    reporting party's part stands at this report."""
+    assert task.id is not None
+    session.add(report)
+    if task.status == TaskStatus.open:
+        task.status = TaskStatus.in_progress
+        task.updated_at = now
+        session.add(task)
+    session.flush()
+    _mark_part(session, task_id=task.id, party=party, report_id=report.id, done=done)
+
+
 def _mark_part(
     session: Session, *, task_id: int, party: Party, report_id: int | None, done: bool
 ) -> None:
@@ -401,14 +422,14 @@ def record_progress(
         status=ReportStatus.recorded,
         created_at=now,
     )
-    session.add(report)
-    if task.status == TaskStatus.open:
-        task.status = TaskStatus.in_progress
-        task.updated_at = now
-        session.add(task)
-    session.flush()
-    party = _party(session, person=person, task_id=task_id)
-    _mark_part(session, task_id=task_id, party=party, report_id=report.id, done=False)
+    _file(
+        session,
+        task=task,
+        report=report,
+        party=_party(session, person=person, task_id=task_id),
+        done=False,
+        now=now,
+    )
     record_event(
         session,
         at=now,
@@ -546,13 +567,7 @@ def _part_done(
         status=ReportStatus.recorded,
         created_at=now,
     )
-    session.add(report)
-    if task.status == TaskStatus.open:
-        task.status = TaskStatus.in_progress
-        task.updated_at = now
-        session.add(task)
-    session.flush()
-    _mark_part(session, task_id=task.id, party=party, report_id=report.id, done=True)
+    _file(session, task=task, report=report, party=party, done=True, now=now)
     record_event(
         session,
         at=now,
